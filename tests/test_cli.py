@@ -1,0 +1,142 @@
+"""The command line: formats, the conventions shared by every command, errors."""
+
+from __future__ import annotations
+
+import bz2
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, shared_file
+
+
+def test_letters_tsv_with_header(run):
+    r = run("letters", "--format", "tsv", input="Hello, hello!")
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[:3] == ["letter\tcount", "l\t4", "e\t2"]
+    assert r.stderr == ""
+
+
+def test_tsv_is_the_default_when_not_a_terminal(run):
+    assert run("letters", input="aab").stdout == "letter\tcount\na\t2\nb\t1\n"
+
+
+def test_no_header_top_and_percent(run):
+    r = run("letters", "--no-header", "--top", "1", "--percent", input="aab")
+    assert r.stdout == "a\t2\t66.6667\n"
+
+
+def test_json_lines(run):
+    r = run("letters", "-f", "json", input="aab")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert rows == [{"letter": "a", "count": 2}, {"letter": "b", "count": 1}]
+
+
+def test_rich_table_has_labels_and_bars(run):
+    r = run("letters", "-f", "table", input="aaab")
+    assert "letter" in r.stdout and "count" in r.stdout and "█" in r.stdout
+
+
+def test_ngrams_and_ignore_case(run):
+    r = run("letters", "-n", "2", "-i", input="The the")
+    assert r.stdout == "ngram\tcount\nhe\t2\nth\t2\n"
+
+
+def test_compare_english(run):
+    text = shared_file("tinyshakespeare.txt")
+    r = run("letters", "--compare", "english", str(text))
+    lines = r.stdout.splitlines()
+    assert lines[0] == "letter\tcount\tpercent\tenglish\tdifference"
+    assert len(lines) == 27 and lines[1].startswith("e\t")
+
+
+def test_merging_files_equals_cat(run, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("gato perro\n")
+    b.write_text("ñandú\n")
+    both = run("letters", "-n", "2", str(a), str(b)).stdout
+    assert both == run("letters", "-n", "2", input="gato perro\nñandú\n").stdout
+
+
+def test_bz2_input_and_output_file(run, tmp_path):
+    src = tmp_path / "text.txt.bz2"
+    src.write_bytes(bz2.compress("mañana mañana".encode()))
+    out = tmp_path / "out.tsv"
+    r = run("letters", str(src), "-o", str(out))
+    assert r.exit_code == 0 and r.stdout == ""
+    assert out.read_text().splitlines()[1] == "a\t6"
+
+
+def test_invalid_utf8_warns_once_with_a_count(run, tmp_path):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(b"caf\xe9 \xff ok")
+    r = run("letters", str(p))
+    assert r.exit_code == 0
+    assert r.stderr.count("warning") == 1 and "replaced 2 invalid byte(s)" in r.stderr
+    assert "--encoding latin-1" in r.stderr
+
+
+def test_empty_input_gives_a_header_only(run):
+    r = run("letters", input="")
+    assert r.exit_code == 0 and r.stdout == "letter\tcount\n"
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["letters", "/no/such/file.txt"], "/no/such/file.txt: no such file"),
+        (["letters", "/"], "/: is a directory"),
+        (["letters", "--encoding", "nope", "-"], "unknown encoding 'nope'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1_or_2(run, args, message):
+    r = run(*args, input="")
+    assert r.exit_code in (1, 2)
+    assert r.stdout == ""
+    assert r.stderr.strip().splitlines() == [f"textlab: error: {r.stderr.split('error: ', 1)[1].strip()}"]
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_usage_error_exits_2(run):
+    r = run("letters", "-n", "0", input="")
+    assert r.exit_code == 2
+
+
+def test_failed_run_leaves_no_output_file(run, tmp_path):
+    out = tmp_path / "out.tsv"
+    r = run("letters", str(tmp_path / "missing.txt"), "-o", str(out))
+    assert r.exit_code == 1 and not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_words_command(run):
+    r = run("words", input="Hola, MUNDO!\n¿Qué tal?\n")
+    assert r.stdout == "hola mundo\nqué tal\n"
+
+
+def _textlab(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "textlab", *args], capture_output=True, cwd=ROOT, **kw)
+
+
+def test_python_dash_m_and_head_exit_quietly():
+    text = shared_file("tinyshakespeare.txt")
+    # `textlab letters -n 2 ... | head -3`: the reader goes away early
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textlab", "words", str(text)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read() if proc.stderr else b""
+    proc.wait()
+    assert err == b""
+    assert proc.returncode in (0, 141)
+
+
+def test_debug_shows_a_traceback():
+    r = _textlab("letters", "/no/such/file", "--debug")
+    assert r.returncode == 1 and b"Traceback" in r.stderr
+    r = _textlab("letters", "/no/such/file")
+    assert r.returncode == 1 and b"Traceback" not in r.stderr

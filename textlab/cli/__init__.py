@@ -1,0 +1,10 @@
+"""textlab's command line: a thin layer of typer commands over the library.
+
+Each command module parses options, opens streams with ``textlab.io``, calls
+one library function and formats its result with ``textlab.cli.output``.
+"""
+
+from .app import app, main
+from . import commands  # noqa: F401,E402  (registers every command on ``app``)
+
+__all__ = ["app", "main"]

@@ -1,0 +1,49 @@
+"""Options shared by many commands, defined once (typer ``Annotated`` types)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+
+class Format(str, Enum):
+    tsv = "tsv"
+    table = "table"
+    json = "json"
+
+
+Inputs = Annotated[
+    Optional[list[str]],
+    typer.Argument(
+        help="Input files (.gz, .bz2, .xz read transparently); '-' or nothing reads standard input.",
+        show_default=False,
+        metavar="[FILE]...",
+    ),
+]
+Output = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", metavar="FILE"),
+]
+FormatOpt = Annotated[
+    Optional[Format],
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. Default: a table in a terminal, TSV otherwise.",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+NoHeader = Annotated[bool, typer.Option("--no-header", help="Leave out the TSV header row.")]
+Encoding = Annotated[
+    Optional[str],
+    typer.Option(help="Input encoding (default UTF-8; e.g. latin-1, cp1252).", metavar="NAME", show_default=False),
+]
+Progress = Annotated[
+    bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")
+]
+Top = Annotated[
+    Optional[int], typer.Option("--top", "-k", min=1, help="Show only the K most frequent.", metavar="K")
+]

@@ -1,0 +1,109 @@
+"""Getting data in and results out, for every command: readers with progress,
+tables as TSV, JSON or a rich table, warnings on stderr."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.table import Table
+
+from .. import io
+from .options import Format
+
+stderr = Console(stderr=True)
+
+
+def warn(message: str) -> None:
+    print(f"textlab: warning: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def reading(
+    files: list[str] | None, encoding: str | None = None, progress: bool = False, label: str = "reading"
+) -> Iterator[io.TextReader]:
+    """A ``TextReader`` over ``files`` with a progress bar on stderr when it is a
+    terminal (or ``--progress``), and the invalid-bytes warning at the end."""
+    reader = io.TextReader(files, encoding=encoding)
+    show = progress or sys.stderr.isatty()
+    if not show:
+        yield reader
+    else:
+        bar = Progress(
+            TextColumn(f"[bold]{label}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True, force_terminal=sys.stderr.isatty()),
+            transient=sys.stderr.isatty(),
+        )
+        with bar:
+            task = bar.add_task(label, total=reader.total)
+            reader.on_progress = lambda done, total: bar.update(task, completed=done, total=total)
+            yield reader
+    if reader.invalid_bytes:
+        hint = "" if reader.encoding else "; if the file is not UTF-8, try --encoding latin-1"
+        warn(f"replaced {reader.invalid_bytes} invalid byte(s) with U+FFFD{hint}")
+
+
+def resolve_format(fmt: Format | None, output: str | None) -> Format:
+    """A rich table when writing to a terminal, TSV otherwise, unless --format says."""
+    if fmt is not None:
+        return fmt
+    if (output is None or output == "-") and sys.stdout.isatty():
+        return Format.table
+    return Format.tsv
+
+
+def emit_table(
+    columns: list[str],
+    rows: Sequence[tuple],
+    *,
+    fmt: Format | None,
+    output: str | None,
+    header: bool = True,
+    bar_column: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Write a table in the chosen format; in a terminal, ``bar_column`` gets a bar chart beside it."""
+    fmt = resolve_format(fmt, output)
+    with io.atomic_output(output) as out:
+        if fmt is Format.tsv:
+            io.write_tsv(out, columns, rows, header=header)
+        elif fmt is Format.json:
+            for row in rows:
+                out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+        else:
+            _rich_table(out, columns, rows, bar_column, title)
+
+
+def _rich_table(out, columns: list[str], rows: Sequence[tuple], bar_column: str | None, title: str | None) -> None:
+    console = Console(file=out, force_terminal=out.isatty() if hasattr(out, "isatty") else False)
+    table = Table(title=title, header_style="bold", box=None, pad_edge=False)
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("letter", "ngram", "word", "token") else "right")
+    bar_at = columns.index(bar_column) if bar_column in columns else None
+    if bar_at is not None:
+        table.add_column("", justify="left", no_wrap=True)
+        peak = max((float(r[bar_at]) for r in rows), default=0.0) or 1.0
+    for row in rows:
+        cells = [_show(v) for v in row]
+        if bar_at is not None:
+            cells.append("[cyan]" + "█" * max(0, round(30 * float(row[bar_at]) / peak)) + "[/]")
+        table.add_row(*cells)
+    console.print(table)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    text = str(value)
+    return escape(repr(text)[1:-1] if not text.isprintable() or text.strip() != text else text)

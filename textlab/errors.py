@@ -1,0 +1,32 @@
+"""The exceptions textlab raises for its users.
+
+Library code raises these with messages written for a person at a terminal;
+the command line turns them into one line on stderr and an exit status
+(1 for bad input or data, 2 for bad usage), never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class TextlabError(Exception):
+    """Base class: something the user can fix. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class DataError(TextlabError):
+    """The input is missing, unreadable or not what the command expects (exit 1)."""
+
+
+class UsageError(TextlabError):
+    """The options do not make sense together or are out of range (exit 2)."""
+
+    exit_code = 2

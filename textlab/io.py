@@ -1,0 +1,405 @@
+"""Reading text in and writing files out, the same way for every command.
+
+Inputs
+    Paths, ``-`` or nothing for standard input. gzip, bzip2 and xz are
+    recognised by their magic bytes (so ``zcat``-less pipes work too), a UTF-8
+    byte-order mark is skipped, and invalid bytes are replaced by U+FFFD and
+    counted instead of stopping the run. Text is streamed in bounded chunks,
+    so a 10 GB file or a 100 MB file that is one single line never sits in
+    memory whole.
+
+    ``TextReader.chunks()`` yields *valid UTF-8 bytes*, each chunk ending on a
+    character boundary. Counting code works on those bytes with NumPy and never
+    decodes them; code that wants ``str`` uses ``TextReader.texts()``.
+
+Outputs
+    ``atomic_output`` writes to a temporary file beside the target and renames
+    it into place only when the command succeeded: an interrupted run never
+    leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import contextlib
+import gzip
+import io
+import lzma
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from .errors import DataError, UsageError
+
+#: Bytes read per step. Large enough that per-chunk Python overhead vanishes,
+#: small enough that NumPy temporaries stay in the CPU caches.
+CHUNK_SIZE = 1 << 20
+
+BOM = codecs.BOM_UTF8
+_MAGIC = {
+    b"\x1f\x8b": lambda f: gzip.GzipFile(fileobj=f),
+    b"BZh": bz2.BZ2File,
+    b"\xfd7zXZ\x00": lzma.LZMAFile,
+}
+
+ProgressCallback = Callable[[int, "int | None"], None]
+
+
+class _CountingReader(io.RawIOBase):
+    """Wraps a binary file and counts the bytes read through it.
+
+    Progress is reported in bytes of the file on disk, so for a compressed
+    dump the bar moves with the compressed bytes consumed.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        self.count += n or 0
+        return n
+
+    def close(self) -> None:
+        if self._raw is not sys.stdin.buffer:
+            self._raw.close()
+        super().close()
+
+
+def describe(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _open_raw(path: str) -> BinaryIO:
+    """Open a path (or ``-``) for binary reading, with errors a person can act on."""
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except PermissionError:
+        raise DataError(f"{path}: permission denied") from None
+    if stat.S_ISDIR(mode):
+        raise DataError(f"{path}: is a directory", "give the files inside it, e.g. DIR/*.txt") from None
+    try:
+        return open(path, "rb")
+    except OSError as e:
+        raise DataError(f"{path}: cannot open ({e.strerror})") from None
+
+
+def open_binary(path: str) -> tuple[BinaryIO, _CountingReader]:
+    """Open ``path`` for reading, decompressing gzip/bzip2/xz by their magic bytes.
+
+    Returns the (possibly decompressing) stream and the counter of raw bytes read.
+    """
+    counter = _CountingReader(_open_raw(path))
+    buffered = io.BufferedReader(counter, buffer_size=CHUNK_SIZE)
+    head = buffered.peek(6)[:6]
+    for magic, opener in _MAGIC.items():
+        if head.startswith(magic):
+            return opener(buffered), counter  # type: ignore[no-untyped-call]
+    return buffered, counter
+
+
+def input_size(paths: Iterable[str]) -> int | None:
+    """Total size on disk of the inputs, or None when one is a pipe."""
+    total = 0
+    for p in paths:
+        if p == "-":
+            return None
+        try:
+            st = os.stat(p)
+        except OSError:
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        total += st.st_size
+    return total
+
+
+def _incomplete_tail(buf: bytes) -> int:
+    """Index where an unfinished UTF-8 sequence at the end of ``buf`` begins.
+
+    >>> _incomplete_tail("añ".encode()[:-1])   # b'a\\xc3': the \\xc3 waits for more
+    1
+    """
+    n = len(buf)
+    for back in range(1, min(4, n) + 1):
+        byte = buf[n - back]
+        if byte < 0x80:
+            return n  # ASCII: complete
+        if byte >= 0xC0:  # a lead byte: how long should its sequence be?
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return n - back if back < need else n
+    return n  # only continuation bytes: invalid anyway, let the decoder judge
+
+
+def _decode_replacing(data: bytes) -> tuple[str, int]:
+    """Decode UTF-8, replacing each invalid sequence by U+FFFD; return the text and the bad-byte count."""
+    parts: list[str] = []
+    bad = 0
+    start = 0
+    while True:
+        try:
+            parts.append(data[start:].decode("utf-8"))
+            return "".join(parts), bad
+        except UnicodeDecodeError as e:
+            parts.append(data[start : start + e.start].decode("utf-8"))
+            parts.append("\ufffd")
+            bad += e.end - e.start
+            start += e.end
+
+
+class TextReader:
+    """Stream the text of several inputs as one, in bounded chunks.
+
+    The inputs are read one after the other as if concatenated (``textlab
+    letters a b`` equals ``cat a b | textlab letters``), except that each
+    file's byte-order mark is dropped.
+
+    Parameters
+    ----------
+    paths:
+        File paths; ``-`` (or an empty list) is standard input.
+    encoding:
+        ``None`` or ``utf-8`` for the fast path; any other Python codec name
+        (``latin-1``, ``cp1252``, ``utf-16``) is decoded and re-encoded.
+    on_progress:
+        Called with (bytes read so far, total bytes or None) after each chunk.
+
+    After reading, ``invalid_bytes`` holds how many bytes were replaced.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[str] | None = None,
+        encoding: str | None = None,
+        chunk_size: int = CHUNK_SIZE,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self.paths = list(paths or []) or ["-"]
+        if encoding is not None:
+            try:
+                encoding = codecs.lookup(encoding).name
+            except LookupError:
+                raise UsageError(f"unknown encoding {encoding!r}", "try utf-8, latin-1 or cp1252") from None
+        self.encoding = None if encoding in (None, "utf-8") else encoding
+        self.chunk_size = chunk_size
+        self.on_progress = on_progress
+        self.invalid_bytes = 0
+        self.bytes_read = 0
+        self.total = input_size(self.paths)
+
+    # -- public iterators -------------------------------------------------
+    def chunks(self) -> Iterator[bytes]:
+        """Yield valid UTF-8 byte chunks, each ending on a character boundary."""
+        # Open every path first so a missing third file fails before any work.
+        for path in self.paths:
+            if path != "-":
+                _open_raw(path).close()
+        for path in self.paths:
+            yield from self._file_chunks(path)
+
+    def texts(self) -> Iterator[str]:
+        """Yield the text as ``str`` chunks (decoding is cheap: the bytes are valid)."""
+        for chunk in self.chunks():
+            yield chunk.decode("utf-8")
+
+    # -- one file ---------------------------------------------------------
+    def _file_chunks(self, path: str) -> Iterator[bytes]:
+        stream, counter = open_binary(path)
+        base = self.bytes_read
+        try:
+            source = self._utf8(stream) if self.encoding is None else self._recode(stream)
+            for chunk in source:
+                self.bytes_read = base + counter.count
+                if self.on_progress:
+                    self.on_progress(self.bytes_read, self.total)
+                if chunk:
+                    yield chunk
+        except EOFError:
+            raise DataError(f"{describe(path)}: compressed data ends early (truncated file?)") from None
+        except (OSError, lzma.LZMAError, gzip.BadGzipFile) as e:
+            if isinstance(e, BrokenPipeError):
+                raise
+            raise DataError(f"{describe(path)}: cannot read ({e})") from None
+        finally:
+            if stream is not sys.stdin.buffer:
+                stream.close()
+
+    def _utf8(self, stream: BinaryIO) -> Iterator[bytes]:
+        carry = b""
+        first = True
+        while True:
+            raw = stream.read(self.chunk_size)
+            if not raw:
+                break
+            buf = carry + raw if carry else raw
+            if first:
+                if len(buf) < 3 and BOM.startswith(buf):
+                    carry = buf  # maybe half a BOM; wait for more
+                    continue
+                if buf.startswith(BOM):
+                    buf = buf[3:]
+                first = False
+            cut = _incomplete_tail(buf)
+            body, carry = buf[:cut], buf[cut:]
+            yield self._validate(body)
+        if carry:
+            if first and carry == BOM[: len(carry)] and len(carry) == 3:
+                return
+            yield self._validate(carry)
+
+    def _validate(self, body: bytes) -> bytes:
+        # isascii() and a strict decode both run at C speed (GB/s); only a
+        # chunk with a real error takes the slow path.
+        if body.isascii():
+            return body
+        try:
+            body.decode("utf-8")
+            return body
+        except UnicodeDecodeError:
+            text, bad = _decode_replacing(body)
+            self.invalid_bytes += bad
+            return text.encode("utf-8")
+
+    def _recode(self, stream: BinaryIO) -> Iterator[bytes]:
+        assert self.encoding is not None
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
+        while True:
+            raw = stream.read(self.chunk_size)
+            final = not raw
+            text = decoder.decode(raw, final=final)
+            self.invalid_bytes += text.count("\ufffd")
+            yield text.encode("utf-8")
+            if final:
+                return
+
+
+# -- outputs ----------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO]:
+    """Open ``path`` for writing so that it appears only once complete.
+
+    ``None`` or ``-`` means standard output (written directly). Otherwise data
+    goes to a temporary file in the same directory, renamed over ``path`` when
+    the block ends without an exception, and deleted when it does not.
+    """
+    if path is None or str(path) == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataError(f"{target}: directory {directory} does not exist")
+    if target.is_dir():
+        raise DataError(f"{target}: is a directory, give a file name")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with open(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as f:
+            yield f
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# -- TSV --------------------------------------------------------------------
+def format_cell(value: object) -> str:
+    """How a value is written in TSV: floats with 6 significant digits, tabs and newlines escaped."""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = str(value)
+    if "\t" in text or "\n" in text or "\\" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Invert :func:`format_cell` for text cells."""
+    if "\\" not in text:
+        return text
+    out = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            out.append({"t": "\t", "n": "\n", "\\": "\\"}.get(nxt, "\\" + nxt))
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def write_tsv(stream: IO[str], columns: list[str], rows: Iterable[tuple], header: bool = True) -> None:
+    """Write rows as tab-separated values, with a header row unless ``header`` is False."""
+    if header:
+        stream.write("\t".join(columns) + "\n")
+    batch: list[str] = []
+    for row in rows:
+        batch.append("\t".join(format_cell(v) for v in row))
+        if len(batch) >= 10_000:
+            stream.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        stream.write("\n".join(batch) + "\n")
+
+
+def read_tsv(path: str, required: list[str]) -> tuple[list[str], Iterator[list[str]]]:
+    """Open a textlab TSV table; check its header names ``required`` columns.
+
+    Returns the header and an iterator over the remaining rows (split, unescaped).
+    """
+    reader = TextReader([path])
+    lines = _lines(reader.texts())
+    try:
+        header = next(lines).split("\t")
+    except StopIteration:
+        raise DataError(f"{describe(path)}: empty table, expected a header row") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise DataError(
+            f"{describe(path)}: not a textlab table with columns {', '.join(required)} "
+            f"(header is {' '.join(header)[:60]!r})"
+        )
+
+    def rows() -> Iterator[list[str]]:
+        for number, line in enumerate(lines, start=2):
+            cells = [unescape_cell(c) for c in line.split("\t")]
+            if len(cells) != len(header):
+                raise DataError(f"{describe(path)}:{number}: expected {len(header)} columns, found {len(cells)}")
+            yield cells
+
+    return header, rows()
+
+
+def _lines(texts: Iterator[str]) -> Iterator[str]:
+    """Split a stream of text chunks into lines (without their newline)."""
+    rest = ""
+    for text in texts:
+        parts = (rest + text).split("\n")
+        rest = parts.pop()
+        for line in parts:
+            yield line.rstrip("\r")
+    if rest:
+        yield rest.rstrip("\r")
