@@ -104,25 +104,29 @@ class CharTable:
         self.dense = np.zeros(N_CODEPOINTS, np.uint32)
         self.chars: list[int] = []  # dense id -> code point
 
-    def learn(self, cps: np.ndarray) -> None:
-        """Classify the code points in ``cps`` not seen before."""
-        new = np.unique(cps[self.kind[cps] == self.UNKNOWN])
-        for cp in new.tolist():
-            ch = chr(cp)
-            self.kind[cp] = _kind(ch)
-            if self.fold is not None:
-                low = ch.lower()
-                if len(low) == 1:  # 'İ'.lower() is two characters: keep İ as it is
-                    self.fold[cp] = ord(low)
+    def learn(self, cps: np.ndarray) -> np.ndarray:
+        """Classify the code points in ``cps`` not seen before; return the kind of each."""
+        kinds = self.kind[cps]
+        if (kinds == self.UNKNOWN).any():
+            for cp in np.unique(cps[kinds == self.UNKNOWN]).tolist():
+                ch = chr(cp)
+                self.kind[cp] = _kind(ch)
+                if self.fold is not None:
+                    low = ch.lower()
+                    if len(low) == 1:  # 'İ'.lower() is two characters: keep İ as it is
+                        self.fold[cp] = ord(low)
+            kinds = self.kind[cps]
+        return kinds
 
     def ids(self, cps: np.ndarray) -> np.ndarray:
         """Dense ids (1, 2, 3, ... in order of first appearance) for ``cps``."""
-        fresh = np.unique(cps[self.dense[cps] == 0])
-        if len(fresh):
+        ids = self.dense[cps]
+        if (ids == 0).any():
             # keep first-appearance order within the chunk, for stable ids
             first = np.sort(np.unique(cps, return_index=True)[1])
             ordered = [cp for cp in cps[first].tolist() if self.dense[cp] == 0]
             start = len(self.chars) + 1
             self.dense[ordered] = np.arange(start, start + len(ordered), dtype=np.uint32)
             self.chars.extend(ordered)
-        return self.dense[cps]
+            ids = self.dense[cps]
+        return ids

@@ -16,6 +16,8 @@ When ``n`` ids do not fit in 64 bits the windows are compared as raw bytes
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 
 
@@ -32,6 +34,43 @@ def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nda
     keys = keys[order]
     first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     return keys[first], np.add.reduceat(counts[order], first)
+
+
+def pack_rows(rows: np.ndarray) -> np.ndarray:
+    """One sortable key per row of non-negative ids: 64-bit when the row fits, raw bytes otherwise.
+
+    >>> pack_rows(np.array([[1, 2], [3, 0]])).tolist()
+    [6, 12]
+    """
+    rows = np.asarray(rows, np.int64)
+    m, n = rows.shape
+    bits = max(1, int(rows.max(initial=0)).bit_length())
+    if bits * n <= 64:
+        key = np.zeros(m, np.uint64)
+        for j in range(n):
+            key = (key << np.uint64(bits)) | rows[:, j].astype(np.uint64)
+        return key
+    return np.ascontiguousarray(rows).view(np.dtype((np.void, 8 * n))).ravel()
+
+
+#: Key spaces up to 2**DENSE_BITS are counted with ``np.bincount`` into one
+#: array (letters: 64 symbols ** 3); larger ones by sorting each chunk's keys.
+DENSE_BITS = 22
+
+_pool: ThreadPoolExecutor | None = None
+
+
+def workers() -> ThreadPoolExecutor:
+    """Two threads: NumPy's sort releases the GIL, so chunks sort on both cores."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="textlab-count")
+    return _pool
+
+
+def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keys, counts = np.unique(keys, return_counts=True)
+    return keys, counts.astype(np.int64)
 
 
 class NgramCounter:
@@ -55,9 +94,10 @@ class NgramCounter:
         self.n = n
         self._bits = 1
         self._void = False
+        self._dense: np.ndarray | None = np.zeros(1 << n, np.int64)  # while bits * n <= DENSE_BITS
         self._keys = np.empty(0, np.uint64)
         self._counts = np.empty(0, np.int64)
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self._pending: list[Future] = []
         self._pending_size = 0
         self._tail_ids = np.empty(0, np.uint32)
         self._tail_ok = np.empty(0, bool)
@@ -82,36 +122,44 @@ class NgramCounter:
         m = len(ids) - n + 1
         if m <= 0:
             return
-        # A window starting at i is valid when ok[i:i+n] has no False:
-        # compare running counts of bad positions n apart.
-        bad = np.concatenate([[0], np.cumsum(~ok, dtype=np.int64)])
-        starts = np.flatnonzero(bad[n : n + m] == bad[:m])
-        if len(starts) == 0:
-            return
         self._grow_bits(int(ids.max()).bit_length())
-        keys = self._pack(ids, starts)
-        keys, counts = np.unique(keys, return_counts=True)
-        self._pending.append((keys, counts.astype(np.int64)))
+        keys = self._pack(ids, m)
+        if not ok.all():
+            # A window starting at i is valid when ok[i:i+n] has no False:
+            # compare running counts of bad positions n apart.
+            bad = np.concatenate([[0], np.cumsum(~ok, dtype=np.int32)])
+            starts = np.flatnonzero(bad[n : n + m] == bad[:m])
+            keys = keys[starts]
+        if len(keys) == 0:
+            return
+        self.total += len(keys)
+        if self._dense is not None:
+            counts = np.bincount(keys.astype(np.intp))
+            self._dense[: len(counts)] += counts
+            return
+        self._pending.append(workers().submit(_unique_counts, keys))
         self._pending_size += len(keys)
-        self.total += len(starts)
-        if self._pending_size > max(1 << 22, 2 * len(self._keys)):
+        if len(self._pending) > 16 or self._pending_size > max(1 << 23, 4 * len(self._keys)):
             self._flush()
 
     # -- results ------------------------------------------------------------
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct n-grams as an ``(m, n)`` array of ids, and their counts."""
-        self._flush()
+        self._to_sparse() if self._dense is not None else self._flush()
         return self._unpack(self._keys), self._counts.copy()
 
     # -- packing ids into keys ------------------------------------------------
-    def _pack(self, ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    def _pack(self, ids: np.ndarray, m: int) -> np.ndarray:
+        """Keys of the ``m`` windows ids[i : i + n], built from shifted slices (no gathers)."""
         n = self.n
         if self._void:
-            rows = np.stack([ids[starts + j] for j in range(n)], axis=1).astype(np.uint32)
+            rows = np.stack([ids[j : j + m] for j in range(n)], axis=1).astype(np.uint32)
             return np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * n))).ravel()
-        key = ids[starts].astype(np.uint64)
+        key = ids[:m].astype(np.uint64)
+        shift = np.uint64(self._bits)
         for j in range(1, n):
-            key = (key << np.uint64(self._bits)) | ids[starts + j].astype(np.uint64)
+            key <<= shift
+            key |= ids[j : j + m]
         return key
 
     def _unpack(self, keys: np.ndarray) -> np.ndarray:
@@ -126,15 +174,39 @@ class NgramCounter:
         """Widen the packing when ids outgrow it, repacking what was counted."""
         if self._void or bits <= self._bits:
             return
+        if self._dense is not None:
+            self._to_sparse()
         self._flush()
         rows = self._unpack(self._keys)
         if bits * self.n > 64:
             self._void = True
         else:
             self._bits = bits
-        flat = rows.ravel()
-        starts = np.arange(0, len(flat), self.n)
-        self._keys = self._pack(flat, starts) if len(flat) else self._empty_keys()
+        self._keys = self._pack_rows(rows)
+        if not self._void and bits * self.n <= DENSE_BITS:
+            self._dense = np.zeros(1 << (bits * self.n), np.int64)
+            self._dense[self._keys.astype(np.intp)] += self._counts
+            self._keys, self._counts = self._empty_keys(), np.empty(0, np.int64)
+
+    def _pack_rows(self, rows: np.ndarray) -> np.ndarray:
+        if not len(rows):
+            return self._empty_keys()
+        if self._void:
+            return np.ascontiguousarray(rows.astype(np.uint32)).view(np.dtype((np.void, 4 * self.n))).ravel()
+        key = rows[:, 0].astype(np.uint64)
+        for j in range(1, self.n):
+            key = (key << np.uint64(self._bits)) | rows[:, j].astype(np.uint64)
+        return key
+
+    def _to_sparse(self) -> None:
+        """Move the dense bincount array into the sorted (keys, counts) form."""
+        assert self._dense is not None
+        keys = np.flatnonzero(self._dense)
+        self._keys, self._counts = sum_by_key(
+            np.concatenate([self._keys, keys.astype(np.uint64)]),
+            np.concatenate([self._counts, self._dense[keys]]),
+        )
+        self._dense = None
 
     def _empty_keys(self) -> np.ndarray:
         return np.empty(0, np.dtype((np.void, 4 * self.n)) if self._void else np.uint64)
@@ -142,8 +214,9 @@ class NgramCounter:
     def _flush(self) -> None:
         if not self._pending:
             return
-        keys = np.concatenate([self._keys] + [k for k, _ in self._pending])
-        counts = np.concatenate([self._counts] + [c for _, c in self._pending])
+        done = [f.result() for f in self._pending]
+        keys = np.concatenate([self._keys] + [k for k, _ in done])
+        counts = np.concatenate([self._counts] + [c for _, c in done])
         self._keys, self._counts = sum_by_key(keys, counts)
         self._pending = []
         self._pending_size = 0

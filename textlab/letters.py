@@ -95,11 +95,11 @@ def _count_ngrams(chunks: Iterable[bytes], n: int, table: CharTable, all_chars: 
         cps = codepoints.decode(chunk)
         if not len(cps):
             continue
-        table.learn(cps)
+        kinds = table.learn(cps)
         if table.fold is not None:
             cps = table.fold[cps]
-            table.learn(cps)
-        ok = None if all_chars else table.kind[cps] == CharTable.LETTER
+            kinds = table.learn(cps)
+        ok = None if all_chars else kinds == CharTable.LETTER
         counter.update(table.ids(cps), ok)
     rows, counts = counter.result()
     chars = np.array([0] + table.chars, dtype=np.uint32)

@@ -98,11 +98,11 @@ def normalize_words(
         if not len(cps):
             continue
         seen = True
-        table.learn(cps)
+        kinds = table.learn(cps)
         if table.fold is not None:
             cps = table.fold[cps]
-            table.learn(cps)
-        out = _select(cps, is_word[table.kind[cps]], state)
+            kinds = table.learn(cps)
+        out = _select(cps, is_word[kinds], state)
         if len(out):
             state.ends_line = bool(out[-1] == NEWLINE)
             yield _encode(out)
