@@ -1,3 +1,5 @@
 """Import every command module so that its commands register on the app."""
 
 from . import letters  # noqa: F401
+from . import ngrams  # noqa: F401
+from . import plots  # noqa: F401

@@ -1,0 +1,136 @@
+"""N-gram tables: counts against an independent count, merging, probabilities, errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from textlab.io import TextReader
+from textlab.ngrams import count_ngrams, merge_tables, read_table
+from textlab.vocab import Vocabulary
+
+from .conftest import shared_file
+
+
+def table_dict(table) -> dict:
+    return dict(zip(table.ngrams, table.counts.tolist()))
+
+
+def char_counter(text: str, n: int) -> Counter:
+    return Counter(text[i : i + n] for i in range(len(text) - n + 1))
+
+
+def word_counter(text: str, n: int) -> Counter:
+    c: Counter = Counter()
+    for line in text.split("\n"):
+        w = line.split()
+        c.update(" ".join(w[i : i + n]) for i in range(len(w) - n + 1))
+    return c
+
+
+@pytest.mark.parametrize("name", ["tinyshakespeare.txt", "quijote.txt"])
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_char_ngrams_equal_counter(name, n):
+    path = shared_file(name)
+    text = path.read_bytes().decode("utf-8-sig")
+    got = count_ngrams(TextReader([str(path)], chunk_size=1 << 16).chunks(), n=n)
+    assert table_dict(got) == dict(char_counter(text, n))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_word_ngrams_equal_counter_on_spanish(n, tmp_path):
+    from textlab.words import normalize_words
+
+    src = shared_file("quijote.txt")
+    words = tmp_path / "words.txt"
+    words.write_bytes(b"".join(normalize_words(TextReader([str(src)]).chunks())))
+    got = count_ngrams(TextReader([str(words)], chunk_size=1 << 15).chunks(), n=n, unit="word")
+    assert table_dict(got) == dict(word_counter(words.read_text(encoding="utf-8"), n))
+
+
+def test_vocabulary_matches_a_dict():
+    text = shared_file("tinyshakespeare.txt").read_bytes()
+    v = Vocabulary()
+    ids = np.concatenate([v.encode(text[i : i + 100_003]) for i in range(0, len(text), 100_003)])
+    # chunks may cut words in two: compare against the same cuts
+    expected: dict[bytes, int] = {}
+    ref = [expected.setdefault(w, len(expected)) for i in range(0, len(text), 100_003) for w in text[i : i + 100_003].split()]
+    assert ids.tolist() == ref
+    assert v.words == [w.decode() for w in expected]
+
+
+def test_boundaries_wrap_words_and_lines():
+    t = count_ngrams([b"the cat, the hat"], n=2, letters_only=True, boundaries=True)
+    assert table_dict(t) == {"^t": 2, "th": 2, "he": 2, "e$": 2, "^c": 1, "ca": 1, "at": 2, "t$": 2, "^h": 1, "ha": 1}
+    w = count_ngrams([b"the cat sat\nthe c", b"at ran\n"], n=2, unit="word", boundaries=True)
+    assert table_dict(w) == {"<s> the": 2, "the cat": 2, "cat sat": 1, "sat </s>": 1, "cat ran": 1, "ran </s>": 1}
+
+
+def test_word_ngrams_never_cross_lines():
+    t = count_ngrams([b"a b\nc d\n"], n=2, unit="word")
+    assert table_dict(t) == {"a b": 1, "c d": 1}
+
+
+def test_orders_and_probabilities_sum_to_one():
+    path = shared_file("tinyshakespeare.txt")
+    t = count_ngrams(TextReader([str(path)]).chunks(), orders=[1, 2, 3], letters_only=True, ignore_case=True, boundaries=True)
+    assert set(t.order.tolist()) == {1, 2, 3}
+    p = t.probabilities()
+    tri = t.order == 3
+    contexts: dict[str, float] = {}
+    for g, q in zip(np.array(t.ngrams, dtype=object)[tri], p[tri]):
+        contexts[g[:-1]] = contexts.get(g[:-1], 0.0) + q
+    assert np.allclose(list(contexts.values()), 1.0)
+    assert np.isclose(p[t.order == 1].sum(), 1.0)
+
+
+def test_merge_equals_counting_the_concatenation(tmp_path, run):
+    text = shared_file("tinyshakespeare.txt").read_text()
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    cut = text.index("\n", len(text) // 2) + 1  # at a line end: no n-gram spans the cut
+    a.write_text(text[:cut])
+    b.write_text(text[cut:])
+    for part in ("a", "b"):
+        r = run("ngrams", "--unit", "word", "--orders", "1-2", str(tmp_path / f"{part}.txt"), "-o", str(tmp_path / f"{part}.tsv"))
+        assert r.exit_code == 0, r.stderr
+    merged = run("ngrams", "--merge", "--unit", "word", str(tmp_path / "a.tsv"), str(tmp_path / "b.tsv")).stdout
+    whole = run("ngrams", "--unit", "word", "--orders", "1-2", input=text).stdout
+    assert sorted(merged.splitlines()) == sorted(whole.splitlines())
+
+
+def test_read_table_round_trip(tmp_path, run):
+    out = tmp_path / "t.tsv"
+    run("ngrams", "-n", "3", "-o", str(out), input="abcabd\tx\n")
+    t = read_table(str(out), "char")
+    assert table_dict(t) == dict(char_counter("abcabd\tx\n", 3))
+    assert table_dict(merge_tables([t, t])) == {k: 2 * v for k, v in char_counter("abcabd\tx\n", 3).items()}
+
+
+def test_cli_prob_min_count_and_top(run):
+    r = run("ngrams", "-n", "2", "--prob", "--top", "2", input="abab")
+    assert r.stdout.splitlines() == ["ngram\tcount\tprob", "ab\t2\t1", "ba\t1\t1"]
+    r = run("ngrams", "-n", "2", "--min-count", "2", input="abab")
+    assert r.stdout.splitlines() == ["ngram\tcount", "ab\t2"]
+
+
+@pytest.mark.parametrize(
+    "args,stdin,message",
+    [
+        (["ngrams"], "", "the input is empty"),
+        (["ngrams", "-n", "5", "-l"], "ab\ncd\n", "every run of letters is shorter than n"),
+        (["ngrams", "--unit", "word", "-n", "3"], "a b\nc d\n", "every line is shorter"),
+        (["ngrams", "--orders", "0-2"], "abc", "orders start at 1"),
+        (["ngrams", "--orders", "x"], "abc", "expected a range"),
+        (["ngrams", "--merge"], "", "--merge needs"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(run, args, stdin, message):
+    r = run(*args, input=stdin)
+    assert r.exit_code in (1, 2)
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_n_zero_is_a_usage_error(run):
+    assert run("ngrams", "-n", "0", input="abc").exit_code == 2

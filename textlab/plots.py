@@ -1,0 +1,79 @@
+"""Pictures as image files (PNG, SVG) with matplotlib.
+
+matplotlib is imported only when a picture is actually written (it costs
+about half a second), always with the non-interactive Agg backend so it works
+on machines without a screen. ``save_figure`` picks the format from the file
+name and writes atomically, like every textlab output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import UsageError
+from .io import atomic_output
+
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot with the Agg backend (imported on first use)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def check_image_path(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{path}: the image format comes from the name; use .png, .svg or .pdf")
+    return suffix[1:]
+
+
+def save_figure(fig: Any, path: str) -> None:
+    """Write ``fig`` to ``path`` (format from the suffix), atomically, and close it."""
+    fmt = check_image_path(path)
+    try:
+        with atomic_output(path, binary=True) as f:
+            fig.savefig(f, format=fmt, bbox_inches="tight", dpi=150)
+    finally:
+        pyplot().close(fig)
+
+
+def heatmap_figure(matrix: np.ndarray, labels: list[str], title: str, colorbar_label: str) -> Any:
+    """A labelled square heatmap with a colour bar: rows = first letter, columns = next letter."""
+    plt = pyplot()
+    size = max(5.0, 0.28 * len(labels) + 2)
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    im = ax.imshow(matrix, cmap="viridis", interpolation="nearest")
+    ax.set_xticks(range(len(labels)), labels=labels)
+    ax.set_yticks(range(len(labels)), labels=labels)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("next letter")
+    ax.set_ylabel("first letter")
+    ax.set_title(title, pad=28)
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=colorbar_label)
+    return fig
+
+
+def zipf_figure(counts: np.ndarray, fit: Any, title: str) -> Any:
+    """Frequency against rank on log-log axes, with the fitted power law over its range."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(7, 5))
+    ranks = np.arange(1, len(counts) + 1)
+    ax.loglog(ranks, counts, ".", markersize=3, label="observed")
+    r = np.arange(fit.lo, fit.hi + 1)
+    ax.loglog(r, fit.predict(r), "-", color="crimson", label=f"fit: count ∝ rank^-{fit.exponent:.2f}")
+    ax.set_xlabel("rank")
+    ax.set_ylabel("count")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return fig
