@@ -371,7 +371,7 @@ def read_tsv(path: str, required: list[str]) -> tuple[list[str], Iterator[list[s
     Returns the header and an iterator over the remaining rows (split, unescaped).
     """
     reader = TextReader([path])
-    lines = _lines(reader.texts())
+    lines = iter_lines(reader.texts())
     try:
         header = next(lines).split("\t")
     except StopIteration:
@@ -393,7 +393,7 @@ def read_tsv(path: str, required: list[str]) -> tuple[list[str], Iterator[list[s
     return header, rows()
 
 
-def _lines(texts: Iterator[str]) -> Iterator[str]:
+def iter_lines(texts: Iterator[str]) -> Iterator[str]:
     """Split a stream of text chunks into lines (without their newline)."""
     rest = ""
     for text in texts:
