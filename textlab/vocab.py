@@ -29,6 +29,7 @@ attacked with crafted strings thousands of bytes long; words are not that.)
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,8 +57,10 @@ def _inverse(b: int) -> int:
     return pow(b, -1, 1 << 64)
 
 
-_POW = _powers(_B, SPAN + 1)
-_INV_POW = _powers(np.uint64(_inverse(int(_B))), SPAN + 1)
+@functools.cache
+def _power_tables() -> tuple[np.ndarray, np.ndarray]:
+    """B**i and B**-i for every position in a span: 32 MB, built on first use, not at import."""
+    return _powers(_B, SPAN + 1), _powers(np.uint64(_inverse(int(_B))), SPAN + 1)
 
 #: Bytes that separate words: space, tab, newline, carriage return, and the other controls.
 _SEPARATOR = np.zeros(256, bool)
@@ -74,10 +77,11 @@ def word_spans(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def hash_spans(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """64-bit hashes of the byte spans ``b[starts[i]:ends[i]]`` (len(b) <= SPAN)."""
     n = len(b)
+    pow_, inv_pow = _power_tables()
     g = np.zeros(n + 1, np.uint64)
     with np.errstate(over="ignore"):
-        np.cumsum(b * _POW[:n], out=g[1:])
-        return (g[ends] - g[starts]) * _INV_POW[starts]
+        np.cumsum(b * pow_[:n], out=g[1:])
+        return (g[ends] - g[starts]) * inv_pow[starts]
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
