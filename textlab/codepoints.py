@@ -106,7 +106,7 @@ class CharTable:
 
     def learn(self, cps: np.ndarray) -> np.ndarray:
         """Classify the code points in ``cps`` not seen before; return the kind of each."""
-        kinds = self.kind[cps]
+        kinds = self.kind.take(cps)
         if (kinds == self.UNKNOWN).any():
             for cp in np.unique(cps[kinds == self.UNKNOWN]).tolist():
                 ch = chr(cp)
@@ -115,12 +115,12 @@ class CharTable:
                     low = ch.lower()
                     if len(low) == 1:  # 'İ'.lower() is two characters: keep İ as it is
                         self.fold[cp] = ord(low)
-            kinds = self.kind[cps]
+            kinds = self.kind.take(cps)
         return kinds
 
     def ids(self, cps: np.ndarray) -> np.ndarray:
         """Dense ids (1, 2, 3, ... in order of first appearance) for ``cps``."""
-        ids = self.dense[cps]
+        ids = self.dense.take(cps)
         if (ids == 0).any():
             # keep first-appearance order within the chunk, for stable ids
             first = np.sort(np.unique(cps, return_index=True)[1])
@@ -128,5 +128,5 @@ class CharTable:
             start = len(self.chars) + 1
             self.dense[ordered] = np.arange(start, start + len(ordered), dtype=np.uint32)
             self.chars.extend(ordered)
-            ids = self.dense[cps]
+            ids = self.dense.take(cps)
         return ids

@@ -111,20 +111,21 @@ class NgramCounter:
 
     def update(self, ids: np.ndarray, ok: np.ndarray | None = None) -> None:
         ids = np.asarray(ids, dtype=np.uint32)
-        ok = np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool)
         n = self.n
         if n > 1 and len(self._tail_ids):
             ids = np.concatenate([self._tail_ids, ids])
-            ok = np.concatenate([self._tail_ok, ok])
+            if ok is not None or not self._tail_ok.all():
+                ok = np.concatenate([self._tail_ok, np.ones(len(ids) - len(self._tail_ok), bool) if ok is None else ok])
         if n > 1:
             self._tail_ids = ids[-(n - 1) :].copy()
-            self._tail_ok = ok[-(n - 1) :].copy()
+            self._tail_ok = ok[-(n - 1) :].copy() if ok is not None else np.ones(min(n - 1, len(ids)), bool)
         m = len(ids) - n + 1
         if m <= 0:
             return
         self._grow_bits(int(ids.max()).bit_length())
-        keys = self._pack(ids, m)
-        if not ok.all():
+        # dense mode packs straight into the index type bincount wants (one pass fewer)
+        keys = self._pack(ids, m, np.intp if self._dense is not None else np.uint64)
+        if ok is not None and not ok.all():
             # A window starting at i is valid when ok[i:i+n] has no False:
             # compare running counts of bad positions n apart.
             bad = np.concatenate([[0], np.cumsum(~ok, dtype=np.int32)])
@@ -134,7 +135,7 @@ class NgramCounter:
             return
         self.total += len(keys)
         if self._dense is not None:
-            counts = np.bincount(keys.astype(np.intp))
+            counts = np.bincount(keys)
             self._dense[: len(counts)] += counts
             return
         self._pending.append(workers().submit(_unique_counts, keys))
@@ -149,14 +150,14 @@ class NgramCounter:
         return self._unpack(self._keys), self._counts.copy()
 
     # -- packing ids into keys ------------------------------------------------
-    def _pack(self, ids: np.ndarray, m: int) -> np.ndarray:
+    def _pack(self, ids: np.ndarray, m: int, dtype: type = np.uint64) -> np.ndarray:
         """Keys of the ``m`` windows ids[i : i + n], built from shifted slices (no gathers)."""
         n = self.n
         if self._void:
             rows = np.stack([ids[j : j + m] for j in range(n)], axis=1).astype(np.uint32)
             return np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * n))).ravel()
-        key = ids[:m].astype(np.uint64)
-        shift = np.uint64(self._bits)
+        key = ids[:m].astype(dtype)
+        shift = dtype(self._bits)
         for j in range(1, n):
             key <<= shift
             key |= ids[j : j + m]

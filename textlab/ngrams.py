@@ -96,7 +96,7 @@ class _Segmenter:
         self.boundaries = boundaries
         self.open = False  # the last chunk ended inside a segment
 
-    def __call__(self, ids: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, ids: np.ndarray, member: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
         if not self.boundaries or not len(ids):
             return ids, member
         edges = np.diff(np.concatenate([[False], member, [False]]).view(np.int8))
@@ -147,7 +147,7 @@ def _char_stream(
         elif boundaries:
             member = cps != 10  # segments are lines; the newline itself is the separator
         else:
-            member = np.ones(len(cps), bool)
+            member = None  # every position may sit inside an n-gram
         yield seg(ids, member)
     yield seg.finish()
 
