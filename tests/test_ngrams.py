@@ -39,6 +39,18 @@ def test_char_ngrams_equal_counter(name, n):
     assert table_dict(got) == dict(char_counter(text, n))
 
 
+@pytest.mark.parametrize("flags", [{}, {"ignore_case": True}, {"letters_only": True}, {"ignore_case": True, "letters_only": True}])
+def test_unigram_histogram_path_agrees_with_the_general_counter(flags):
+    # Single characters take a byte-histogram shortcut; orders=[1, 2] takes the general path.
+    text = "Ñandú  Über café\nÇa va? 42 ÑAÑA\n".encode()
+    fast = count_ngrams([text], n=1, **flags)
+    general = count_ngrams([text], orders=[1, 2], **flags)
+    general = general.select(general.order == 1)
+    assert table_dict(fast) == table_dict(general)
+    if "letters_only" in flags:
+        assert all(ch.isalpha() for ch in fast.ngrams)
+
+
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_word_ngrams_equal_counter_on_spanish(n, tmp_path):
     from textlab.words import normalize_words

@@ -95,7 +95,7 @@ class NgramCounter:
         self._bits = 1
         self._void = False
         self._dense: np.ndarray | None = np.zeros(1 << n, np.int64)  # while bits * n <= DENSE_BITS
-        self._keys = np.empty(0, np.uint64)
+        self._keys = np.empty(0, np.uint32)
         self._counts = np.empty(0, np.int64)
         self._pending: list[Future] = []
         self._pending_size = 0
@@ -124,7 +124,7 @@ class NgramCounter:
             return
         self._grow_bits(int(ids.max()).bit_length())
         # dense mode packs straight into the index type bincount wants (one pass fewer)
-        keys = self._pack(ids, m, np.intp if self._dense is not None else np.uint64)
+        keys = self._pack(ids, m, np.intp if self._dense is not None else self._key_type())
         if ok is not None and not ok.all():
             # A window starting at i is valid when ok[i:i+n] has no False:
             # compare running counts of bad positions n apart.
@@ -167,6 +167,7 @@ class NgramCounter:
         n = self.n
         if self._void:
             return keys.view(np.uint32).reshape(-1, n)
+        keys = keys.astype(np.uint64)
         mask = np.uint64((1 << self._bits) - 1)
         cols = [((keys >> np.uint64(self._bits * (n - 1 - j))) & mask).astype(np.uint32) for j in range(n)]
         return np.stack(cols, axis=1) if len(keys) else np.empty((0, n), np.uint32)
@@ -189,14 +190,19 @@ class NgramCounter:
             self._dense[self._keys.astype(np.intp)] += self._counts
             self._keys, self._counts = self._empty_keys(), np.empty(0, np.int64)
 
+    def _key_type(self) -> type:
+        """uint32 keys while they fit (char 4-grams of a small alphabet): they sort twice as fast."""
+        return np.uint32 if self._bits * self.n <= 32 else np.uint64
+
     def _pack_rows(self, rows: np.ndarray) -> np.ndarray:
         if not len(rows):
             return self._empty_keys()
         if self._void:
             return np.ascontiguousarray(rows.astype(np.uint32)).view(np.dtype((np.void, 4 * self.n))).ravel()
-        key = rows[:, 0].astype(np.uint64)
+        dtype = self._key_type()
+        key = rows[:, 0].astype(dtype)
         for j in range(1, self.n):
-            key = (key << np.uint64(self._bits)) | rows[:, j].astype(np.uint64)
+            key = (key << dtype(self._bits)) | rows[:, j].astype(dtype)
         return key
 
     def _to_sparse(self) -> None:
@@ -204,13 +210,13 @@ class NgramCounter:
         assert self._dense is not None
         keys = np.flatnonzero(self._dense)
         self._keys, self._counts = sum_by_key(
-            np.concatenate([self._keys, keys.astype(np.uint64)]),
+            np.concatenate([self._keys, keys.astype(self._key_type())]),
             np.concatenate([self._counts, self._dense[keys]]),
         )
         self._dense = None
 
     def _empty_keys(self) -> np.ndarray:
-        return np.empty(0, np.dtype((np.void, 4 * self.n)) if self._void else np.uint64)
+        return np.empty(0, np.dtype((np.void, 4 * self.n)) if self._void else self._key_type())
 
     def _flush(self) -> None:
         if not self._pending:

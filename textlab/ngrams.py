@@ -29,6 +29,7 @@ from . import codepoints
 from .codepoints import CharTable
 from .counting import NgramCounter, pack_rows, sum_by_key, workers
 from .errors import DataError, UsageError
+from .letters import count_letters
 from .vocab import HashedWords, Vocabulary, hash_words
 
 BOS, EOS = 0, 1  # token ids of the boundary markers; real tokens start at 2
@@ -266,6 +267,11 @@ def count_ngrams(
         raise UsageError("n must be at least 1")
     if unit not in ("char", "word"):
         raise UsageError(f"unknown unit {unit!r}: use char or word")
+    if unit == "char" and orders == [1] and not boundaries:
+        # Single characters are a histogram of code points: the byte-level
+        # counter of ``textlab letters`` does it in one bincount per block.
+        counts = count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only)
+        return table_from_rows("char", zip([1] * len(counts), counts.ngrams, counts.counts.tolist())).sorted()
     counters = {k: NgramCounter(k) for k in orders}
     if unit == "char":
         table = CharTable(ignore_case)
