@@ -69,8 +69,9 @@ _SEPARATOR[:33] = True
 
 def word_spans(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the words (runs of non-separator bytes) in ``b``."""
-    word = ~_SEPARATOR[b]
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], word, [False]]).view(np.int8)))
+    word = np.zeros(len(b) + 2, bool)  # padded with a separator at each end
+    np.greater(b, 32, out=word[1:-1])  # the separators are exactly the bytes 0..32
+    edges = np.flatnonzero(word[1:] != word[:-1])
     return edges[0::2], edges[1::2]
 
 
@@ -130,11 +131,10 @@ def hash_words(chunk: bytes) -> HashedWords:
     keys = _mix(hash_spans(b, starts, ends))
     keys[keys == 0] = 1  # 0 marks an empty table slot (a 2**-64 chance of merging two words)
     # newline_before: is there a newline between the previous word's end and this start?
-    newlines = np.flatnonzero(b == 10)
+    # Each newline sits in the gap before some word: the first start after it.
     before = np.zeros(len(starts), bool)
-    if len(newlines) and len(starts):
-        prev_end = np.concatenate([[0], ends[:-1]])
-        before = np.searchsorted(newlines, starts) > np.searchsorted(newlines, prev_end)
+    after_newline = np.searchsorted(starts, np.flatnonzero(b == 10))
+    before[after_newline[after_newline < len(starts)]] = True
     return HashedWords(chunk, starts, ends, keys, before)
 
 
