@@ -59,8 +59,12 @@ class NgramTable:
     @property
     def ngrams(self) -> list[str]:
         sep = "" if self.unit == "char" else " "
-        toks = self.tokens
-        return [sep.join(toks[t] for t in row[:k]) for row, k in zip(self.rows.tolist(), self.order.tolist())]
+        toks = np.array(self.tokens + [""], dtype=object)  # id -1 (padding) -> ""
+        out = np.empty(len(self), dtype=object)
+        for k in np.unique(self.order).tolist():  # gather whole columns, join in C
+            at = np.flatnonzero(self.order == k)
+            out[at] = list(map(sep.join, zip(*(toks[self.rows[at, j]] for j in range(k)))))
+        return out.tolist()
 
     def select(self, keep: np.ndarray) -> NgramTable:
         return NgramTable(self.unit, self.order[keep], self.rows[keep], self.counts[keep], self.tokens)

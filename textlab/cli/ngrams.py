@@ -12,7 +12,7 @@ from ..errors import DataError, UsageError
 from ..ngrams import NgramTable, count_ngrams, merge_tables, parse_orders, read_table
 from .app import app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
-from .output import emit_table, reading
+from .output import emit_columns, reading
 
 
 class Unit(str, Enum):
@@ -108,4 +108,4 @@ def ngrams(
     cols += [shown.ngrams, shown.counts.tolist()]
     if probs is not None:
         cols.append(probs[keep].tolist())
-    emit_table(columns, list(zip(*cols)), fmt=fmt, output=output, header=not no_header, bar_column="count")
+    emit_columns(columns, cols, fmt=fmt, output=output, header=not no_header, bar_column="count")

@@ -83,6 +83,24 @@ def emit_table(
             _rich_table(out, columns, rows, bar_column, title)
 
 
+def emit_columns(
+    columns: list[str],
+    data: list[Sequence],
+    *,
+    fmt: Format | None,
+    output: str | None,
+    header: bool = True,
+    bar_column: str | None = None,
+    title: str | None = None,
+) -> None:
+    """Like :func:`emit_table`, for a table held column by column (fast TSV for big tables)."""
+    if resolve_format(fmt, output) is Format.tsv:
+        with io.atomic_output(output) as out:
+            io.write_tsv_columns(out, columns, data, header=header)
+        return
+    emit_table(columns, list(zip(*data)), fmt=fmt, output=output, header=header, bar_column=bar_column, title=title)
+
+
 def _rich_table(out, columns: list[str], rows: Sequence[tuple], bar_column: str | None, title: str | None) -> None:
     console = Console(file=out, force_terminal=out.isatty() if hasattr(out, "isatty") else False)
     table = Table(title=title, header_style="bold", box=None, pad_edge=False)
