@@ -1,0 +1,128 @@
+"""Text to and from a model's token ids: training, held-out evaluation, rendering.
+
+Training counts every order 1..N in one pass with boundary markers, so a
+model knows how segments start and end: segments are lines, or words with
+``letters_only`` (the lecture's letter model of words). Held-out text goes
+through the very same token stream, then each token id is mapped to the
+model's id (``<unk>`` when the model never saw it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..codepoints import CharTable
+from ..errors import DataError
+from ..ngrams import CHAR_MARKERS, WORD_MARKERS, NgramTable, _char_stream, _word_stream, count_ngrams
+from ..vocab import Vocabulary
+from .model import LanguageModel
+
+
+def train_table(
+    chunks: Iterable[bytes], order: int, unit: str = "char", ignore_case: bool = False, letters_only: bool = False
+) -> NgramTable:
+    """Counts of orders 1..max(order, 1), with boundary markers: what a ``LanguageModel`` is built from."""
+    return count_ngrams(
+        chunks,
+        unit=unit,
+        orders=list(range(1, max(order, 1) + 1)),
+        ignore_case=ignore_case,
+        letters_only=letters_only,
+        boundaries=True,
+    )
+
+
+def model_ids(
+    chunks: Iterable[bytes], model: LanguageModel, ignore_case: bool = False, letters_only: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """A text as the model's token ids, and a mask that is False at separators (no n-gram crosses them)."""
+    ids_parts, ok_parts = [], []
+    if model.trie.unit == "char":
+        table = CharTable(ignore_case)
+        stream = _char_stream(chunks, ignore_case, letters_only, True, table)
+    else:
+        vocab = Vocabulary()
+        stream = _word_stream(chunks, ignore_case, True, vocab)
+    for ids, ok in stream:
+        ids_parts.append(np.asarray(ids, np.int64))
+        ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
+    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
+    ok = np.concatenate(ok_parts) if ok_parts else np.empty(0, bool)
+    if model.trie.unit == "char":
+        stream_tokens = list(CHAR_MARKERS) + [chr(c) for c in table.chars]
+    else:
+        stream_tokens = list(WORD_MARKERS) + vocab.words
+    lut = np.array([model.bos, model.eos] + [model.index.get(t, model.unk) for t in stream_tokens[2:]], np.int64)
+    return lut[ids] if len(ids) else ids, ok
+
+
+def histories(ids: np.ndarray, ok: np.ndarray, width: int) -> np.ndarray:
+    """For every position, the ``width`` tokens before it inside its segment (-1 where there are none)."""
+    run = np.cumsum(~ok)  # positions of one segment share a run number
+    h = np.full((len(ids), width), -1, np.int64)
+    for j in range(width):
+        d = width - j  # column j holds the token d places back
+        if d >= len(ids):
+            continue
+        same = (run[d:] == run[:-d]) & ok[:-d]
+        h[d:, j] = np.where(same, ids[:-d], -1)
+    # a gap (-1) must cut off everything before it too
+    for j in range(width - 2, -1, -1):
+        h[:, j] = np.where(h[:, j + 1] < 0, -1, h[:, j])
+    return h
+
+
+@dataclass
+class Perplexity:
+    """KenLM ``query``'s summary: tokens (</s> included), OOVs, perplexity with and without them."""
+
+    tokens: int
+    oov: int
+    log10_prob: float  # total, OOVs included
+    log10_prob_in_vocab: float
+
+    @property
+    def perplexity(self) -> float:
+        return 10 ** (-self.log10_prob / self.tokens) if self.tokens else math.nan
+
+    @property
+    def perplexity_excluding_oov(self) -> float:
+        n = self.tokens - self.oov
+        return 10 ** (-self.log10_prob_in_vocab / n) if n else math.nan
+
+    @property
+    def bits_per_token(self) -> float:
+        return -self.log10_prob / self.tokens * math.log2(10) if self.tokens else math.nan
+
+
+def perplexity(model: LanguageModel, ids: np.ndarray, ok: np.ndarray) -> Perplexity:
+    """Perplexity of ``model`` on a token stream from :func:`model_ids` (every token but <s> is predicted)."""
+    target = ok & (ids != model.bos)
+    if not target.any():
+        raise DataError("the held-out text has no tokens to predict")
+    width = max(model.order - 1, 0)
+    hist = histories(ids, ok, width)[target]
+    words = ids[target]
+    with np.errstate(divide="ignore"):
+        logp = np.log10(model.probabilities(hist, words))
+    oov = words == model.unk
+    return Perplexity(int(len(words)), int(oov.sum()), float(logp.sum()), float(logp[~oov].sum()))
+
+
+def render(model: LanguageModel, ids: list[int]) -> str:
+    """Token ids as text: characters joined, words spaced; </s> becomes a line break (or a space
+    between words of a letter model, whose segments are words); <s> disappears."""
+    if model.trie.unit == "char":
+        end = "\n" if " " in model.index else " "  # a model of lines, or of words
+        return "".join(end if t == model.eos else "" if t == model.bos else model.tokens[t] for t in ids)
+    out: list[str] = []
+    for t in ids:
+        if t == model.eos:
+            out.append("\n")
+        elif t != model.bos:
+            out.append((" " if out and out[-1] != "\n" else "") + model.tokens[t])
+    return "".join(out)

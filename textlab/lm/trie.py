@@ -1,0 +1,145 @@
+"""N-gram counts as a trie held in sorted NumPy arrays.
+
+Order 1 is indexed by token id. An n-gram of order k > 1 is named by the
+pair (index of its first k-1 tokens at order k-1, its last token), packed
+into one integer key ``prefix * V + last``; the keys of each order are
+sorted, so
+
+* finding an n-gram is a ``searchsorted`` (for a whole batch at once), and
+* the continuations of a context are one contiguous slice, because keys
+  with the same prefix sit side by side.
+
+For each n-gram we also keep the index of its *suffix* (the n-gram without
+its first token, one order down): Kneser-Ney's continuation counts and the
+ARPA file's interpolated probabilities both walk that link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import DataError
+from ..ngrams import CHAR_MARKERS, WORD_MARKERS, NgramTable
+
+
+@dataclass
+class Level:
+    """The n-grams of one order k (k >= 2), sorted by key."""
+
+    keys: np.ndarray  # prefix * V + last, sorted (int64)
+    prefix: np.ndarray  # index of the first k-1 tokens at order k-1
+    last: np.ndarray  # the last token
+    counts: np.ndarray  # raw counts
+    suffix: np.ndarray  # index of tokens 2..k at order k-1
+    starts: np.ndarray  # for each n-gram of order k-1: where its continuations start here (len m_{k-1} + 1)
+
+
+class Trie:
+    """Counts of orders 1..N over ``tokens``; token ids index ``tokens``.
+
+    ``unigram_counts[t]`` is the count of token ``t``; ``levels[k]`` holds
+    order k for k = 2..N (``levels[0]`` and ``levels[1]`` are ``None``).
+    """
+
+    def __init__(self, table: NgramTable) -> None:
+        orders = sorted(set(table.order.tolist()))
+        if not orders:
+            raise DataError("the model is empty: no n-grams to learn from")
+        n = max(orders)
+        if orders != list(range(1, n + 1)):
+            raise DataError(
+                f"a model needs every order from 1 to {n}, the table has {orders} "
+                f"(make it with `textlab ngrams --orders 1-{n} --boundaries`)"
+            )
+        self.unit = table.unit
+        self.order = n
+        markers = CHAR_MARKERS if table.unit == "char" else WORD_MARKERS
+        tokens = list(table.tokens)
+        for m in markers:  # a table without boundary markers still gets their ids
+            if m not in tokens:
+                tokens.append(m)
+        # Canonical ids: the markers, then the tokens in text order, then <unk>. A model
+        # trained on text and one read from its count table are then the same arrays,
+        # so the same --seed draws the same text from both.
+        marker_ids = [tokens.index(m) for m in markers]
+        rest = sorted((i for i in range(len(tokens)) if i not in marker_ids), key=lambda i: tokens[i])
+        perm = marker_ids + rest
+        new_id = np.empty(len(tokens) + 1, np.int64)
+        new_id[perm] = np.arange(len(perm))
+        new_id[-1] = -1  # padding stays padding
+        self.tokens = [tokens[i] for i in perm] + ["<unk>"]
+        self.bos, self.eos = 0, 1
+        self.unk = len(self.tokens) - 1
+        self.vocab_size = V = len(self.tokens)
+        rows = new_id[table.rows]
+
+        first = table.order == 1
+        self.unigram_counts = np.bincount(rows[first, 0], weights=table.counts[first], minlength=V).astype(np.int64)
+        self.levels: list[Level | None] = [None, None]
+        below_keys = np.arange(V, dtype=np.int64)  # order 1: the key is the token id itself
+        for k in range(2, n + 1):
+            at = table.order == k
+            rows_k = rows[at, :k]
+            counts = table.counts[at]
+            prefix = self._index(rows_k[:, : k - 1])
+            suffix = self._index(rows_k[:, 1:])
+            keep = (prefix >= 0) & (suffix >= 0)
+            if not keep.all():  # e.g. a table cut by --min-count: an n-gram needs its shorter parts
+                rows_k, counts, prefix, suffix = rows_k[keep], counts[keep], prefix[keep], suffix[keep]
+            keys = prefix * V + rows_k[:, -1]
+            order = np.argsort(keys, kind="stable")
+            keys, prefix, counts, suffix = keys[order], prefix[order], counts[order], suffix[order]
+            last = rows_k[order, -1]
+            starts = np.searchsorted(prefix, np.arange(len(below_keys) + 1))
+            self.levels.append(Level(keys, prefix, last, counts, suffix, starts))
+            below_keys = keys
+
+    def size(self, k: int) -> int:
+        """How many n-grams of order k."""
+        return self.vocab_size if k == 1 else len(self.levels[k].keys)  # type: ignore[union-attr]
+
+    def _index(self, rows: np.ndarray) -> np.ndarray:
+        """Index of each row of token ids (an n-gram of order rows.shape[1]) in its order, or -1."""
+        node = rows[:, 0].copy()
+        for j in range(1, rows.shape[1]):
+            node = self.child(j + 1, node, rows[:, j])
+        return node
+
+    def child(self, k: int, node: np.ndarray, token: np.ndarray) -> np.ndarray:
+        """Index at order k of (n-gram ``node`` of order k-1) + ``token``; -1 where absent (or node is -1)."""
+        level = self.levels[k]
+        assert level is not None
+        key = node * self.vocab_size + token
+        at = np.searchsorted(level.keys, key)
+        at = np.minimum(at, len(level.keys) - 1) if len(level.keys) else at
+        found = (node >= 0) & (len(level.keys) > 0)
+        if len(level.keys):
+            found &= level.keys[at] == key
+        return np.where(found, at, -1)
+
+    def find(self, context: np.ndarray) -> np.ndarray:
+        """Index of each context (rows of token ids, -1 = none) at order ``context.shape[1]``, or -1."""
+        if context.shape[1] == 0:
+            return np.zeros(len(context), np.int64)
+        node = np.where(context[:, 0] >= 0, context[:, 0], -1)
+        for j in range(1, context.shape[1]):
+            node = self.child(j + 1, node, np.maximum(context[:, j], 0))
+            node = np.where(context[:, j] >= 0, node, -1)
+        return node
+
+    def find_one(self, context: list[int]) -> int:
+        """``find`` for a single context, with scalar searches (a sampling step's hot path)."""
+        if not context:
+            return 0
+        node = context[0]
+        V = self.vocab_size
+        for j in range(1, len(context)):
+            keys = self.levels[j + 1].keys  # type: ignore[union-attr]
+            key = node * V + context[j]
+            at = int(keys.searchsorted(key))
+            if at == len(keys) or keys[at] != key:
+                return -1
+            node = at
+        return node
