@@ -21,9 +21,9 @@ class Reference(str, Enum):
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab letters corpora/cats.txt --top 5\n\n"
-    "  textlab letters -n 2 --ignore-case corpora/cats.txt | head\n\n"
-    "  textlab letters --compare english corpora/cats.txt",
+    "  textlab letters corpora/wikipedia-en.txt --top 5\n\n"
+    "  textlab letters -n 2 --ignore-case corpora/wikipedia-en.txt | head\n\n"
+    "  textlab letters --compare english corpora/wikipedia-en.txt",
 )
 def letters(
     files: Inputs = None,
@@ -78,7 +78,7 @@ def letters(
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/cats.txt | head -c 300\n\n"
+    "  textlab words corpora/wikipedia-en.txt | head -c 300\n\n"
     "  textlab words --keep-case --keep-digits notes.txt -o words.txt",
 )
 def words(

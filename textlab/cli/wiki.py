@@ -1,0 +1,137 @@
+"""``textlab wiki fetch`` and ``textlab wiki dump``: Wikipedia as plain prose."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+from .. import io
+from ..errors import UsageError
+from ..wiki import Article, DumpError, DumpParser, articles
+from ..wiki.fetch import WikipediaClient, default_cache_dir
+from .app import app
+from .options import Output, Progress as ProgressOpt
+from .output import warn
+
+wiki_app = typer.Typer(
+    help="Wikipedia as plain text: one article through the API, or every article of a dump.",
+    no_args_is_help=True,
+)
+app.add_typer(wiki_app, name="wiki")
+
+
+def _write_text(out: IO[str], title: str, text: str) -> None:
+    out.write(f"{title}\n{text}\n\n")
+
+
+def _write_jsonl(out: IO[str], article: Article) -> None:
+    out.write(json.dumps({"id": article.id, "title": article.title, "text": article.text}, ensure_ascii=False) + "\n")
+
+
+@wiki_app.command(
+    epilog="Examples:\n\n"
+    "  textlab wiki fetch Cat | textlab letters --top 5\n\n"
+    "  textlab wiki fetch --lang es Gato Perro -o gatos-perros.txt\n\n"
+    "  textlab wiki fetch --summary 'Claude Shannon'",
+)
+def fetch(
+    titles: Annotated[list[str], typer.Argument(help="Article titles (redirects are followed: cats -> Cat).", show_default=False)],
+    lang: Annotated[str, typer.Option("--lang", "-l", help="Wikipedia edition: en, es, de, fr ...")] = "en",
+    summary: Annotated[bool, typer.Option("--summary", help="Only the lead section, before the first heading.")] = False,
+    user_agent: Annotated[
+        Optional[str],
+        typer.Option("--user-agent", help="Who is asking, with a contact, as Wikimedia requires.  [default: $TEXTLAB_USER_AGENT or textlab's]", show_default=False),
+    ] = None,
+    cache_dir: Annotated[
+        Optional[Path],
+        typer.Option("--cache-dir", help="Where fetched articles are kept.  [default: ~/.cache/textlab/wiki]", show_default=False),
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always ask the network; neither read nor write the cache.")] = False,
+    output: Output = None,
+) -> None:
+    """Fetch Wikipedia articles as plain text: a title line, then one paragraph per line.
+
+    Several articles are separated by a blank line. Articles are cached on
+    disk, so running the same command again needs no network.
+    """
+    client = WikipediaClient(lang, user_agent, None if no_cache else (cache_dir or default_cache_dir()))
+    fetched = [client.fetch(title, summary) for title in titles]  # all or nothing: fetch before writing
+    with io.atomic_output(output) as out:
+        for article in fetched:
+            _write_text(out, article.title, article.text)
+
+
+@wiki_app.command(
+    epilog="Examples:\n\n"
+    "  textlab wiki dump enwiki-latest-pages-articles.xml.bz2 | textlab letters --top 10\n\n"
+    "  textlab wiki dump --limit 100 --format jsonl eswiki-latest-pages-articles.xml.bz2 -o es.jsonl\n\n"
+    "  textlab wiki dump dump.xml.bz2 | textlab words | textlab word2vec -o vectors.txt",
+)
+def dump(
+    files: Annotated[list[str], typer.Argument(help="MediaWiki XML dumps (.xml, .bz2, .gz, .xz), or '-'.", show_default=False, metavar="DUMP...")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (title line, paragraphs, blank line) or jsonl ({id, title, text}).")] = "text",
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N articles.", show_default=False)] = None,
+    min_words: Annotated[int, typer.Option("--min-words", min=0, help="Skip articles with fewer words (stubs).")] = 0,
+    namespace: Annotated[
+        Optional[list[int]], typer.Option("--namespace", help="Namespaces to keep (repeatable).  [default: 0, articles]", show_default=False)
+    ] = None,
+    output: Output = None,
+    progress: ProgressOpt = False,
+) -> None:
+    """Stream a Wikipedia XML dump (pages-articles) out as plain prose, in constant memory.
+
+    Redirects and pages outside the article namespace are skipped; templates,
+    tables, references, comments, file and category links, HTML tags and
+    magic words are removed; link text, bold and italic text, headings and
+    list items are kept.
+    """
+    if fmt not in ("text", "jsonl"):
+        raise UsageError(f"--format {fmt!r}: use text or jsonl")
+    keep = namespace or [0]
+    write = _write_jsonl if fmt == "jsonl" else lambda out, a: _write_text(out, a.title, a.text)
+    written = 0
+    failure: DumpError | None = None
+    show = progress or sys.stderr.isatty()
+    bar = Progress(
+        TextColumn("[bold]dump"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+        TextColumn("{task.fields[articles]:,} articles"),
+        console=Console(stderr=True, force_terminal=sys.stderr.isatty()), disable=not show,
+        transient=sys.stderr.isatty(),
+    )
+    # A dump that breaks off still yields its complete articles: they are kept
+    # (in the -o file too), and the error says how many there are.
+    with io.atomic_output(output) as out, bar:
+        task = bar.add_task("dump", total=io.input_size(files), articles=0)
+        done_bytes = 0
+        for path in files:
+            stream, counter = io.open_binary(path)
+            parser = DumpParser(stream)
+            try:
+                for article in articles(parser, parser.namespaces, keep, min_words):
+                    write(out, article)
+                    written += 1
+                    bar.update(task, completed=done_bytes + counter.count, articles=written)
+                    if limit is not None and written >= limit:
+                        break
+            except DumpError as e:
+                failure = DumpError(f"{io.describe(path)}: {e}", e.pages_done)
+                break
+            finally:
+                done_bytes += counter.count
+                if stream is not sys.stdin.buffer:
+                    stream.close()
+            if limit is not None and written >= limit:
+                break
+        if failure is not None and written == 0:
+            raise failure  # nothing worth keeping: no output file either
+    if failure is not None:
+        where = f" to {output}" if output not in (None, "-") else ""
+        raise DumpError(f"{failure.message}; {written:,} complete articles were written{where}", failure.pages_done)
+    if written == 0:
+        warn("no articles found (check --namespace and --min-words)")
