@@ -230,6 +230,11 @@ RESPONSES = {
             "pages": {"6678": {"pageid": 6678, "ns": 0, "title": "Cat", "extract": CAT_EXTRACT}},
         },
     },
+    ("en", "Cat"): {"query": {"pages": {"6678": {"pageid": 6678, "ns": 0, "title": "Cat", "extract": CAT_EXTRACT}}}},
+    ("en", "Dog"): {
+        "query": {"pages": {"4269567": {"pageid": 4269567, "ns": 0, "title": "Dog",
+                                        "extract": "The dog is a domesticated descendant of the wolf."}}}
+    },
     ("es", "Ñandú"): {
         "batchcomplete": "",
         "query": {"pages": {"57218": {"pageid": 57218, "ns": 0, "title": "Ñandú",
@@ -328,3 +333,38 @@ def test_client_library_use(fake, tmp_path):
     assert (article.title, article.cached) == ("Cat", False)
     assert client.fetch("Cats").cached
     assert "textlab" in fake.requests[0].headers["user-agent"]
+
+
+# -- the README's examples -------------------------------------------------------
+def run_pipeline(run, line: str) -> str:
+    """Run a shell pipeline of textlab commands in-process, each stage's stdout the next one's stdin."""
+    import shlex
+
+    data = None
+    for stage in line.split(" | "):
+        argv = shlex.split(stage)
+        assert argv[0] == "textlab", stage
+        result = run(*argv[1:], input=data)
+        assert result.exit_code == 0, f"{stage}: {result.stderr}"
+        data = result.stdout
+    return data or ""
+
+
+def readme_block(heading: str) -> list[str]:
+    """The command lines of the first ```sh block after ``heading`` in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(heading):]
+    block = section[section.index("```sh\n") + 6: section.index("```", section.index("```sh\n") + 6)]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_readme_wiki_examples(run, fake, tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTLAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    fetch_line, dump_line = readme_block("### `textlab wiki fetch` and `textlab wiki dump`")
+    table = run_pipeline(run, fetch_line)
+    assert table.splitlines()[0] == "letter\tcount\tpercent\tenglish\tdifference"
+    dump_line = dump_line.replace("enwiki-latest-pages-articles.xml.bz2", str(shared_file("enwiki-sample.xml.bz2")))
+    run_pipeline(run, dump_line)
+    bigrams = (tmp_path / "bigrams.tsv").read_text(encoding="utf-8").splitlines()
+    assert bigrams[0] == "ngram\tcount" and bigrams[1].startswith("of the\t")
