@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from textlab.heatmap import bigram_matrix, parse_alphabet
-from textlab.io import TextReader
+from textlab.io import open_binary
+from textlab.wiki import DumpParser, articles
 from textlab.ngrams import count_ngrams
 from textlab.zipf import fit_zipf
 
@@ -16,8 +17,11 @@ from .conftest import shared_file
 
 
 def test_q_is_followed_by_u_on_the_english_sample():
-    path = shared_file("enwiki-sample.xml.bz2")
-    table = count_ngrams(TextReader([str(path)]).chunks(), n=2, letters_only=True, ignore_case=True)
+    # the prose of the sample's articles, as `textlab wiki dump` extracts it
+    stream, _ = open_binary(str(shared_file("enwiki-sample.xml.bz2")))
+    parser = DumpParser(stream)
+    prose = "\n".join(a.text for a in articles(parser, parser.namespaces))
+    table = count_ngrams([prose.encode()], n=2, letters_only=True, ignore_case=True)
     m = bigram_matrix(table, "a-z")
     q, u = m.labels.index("q"), m.labels.index("u")
     row = m.normalized("row")[q]
