@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+
 import numpy as np
 import pytest
 
@@ -112,26 +113,29 @@ def test_arpa_probabilities_sum_to_one_at_every_context(tmp_path, unit, text):
     ids = model.ids(["the", "cat"] if unit == "word" else list("ca"))
     nxt = model.index["sat" if unit == "word" else "t"]
     gram = ("the", "cat", "sat") if unit == "word" else ("c", "a", "t")
-    assert math.isclose(
-        10 ** probs[gram], model.probabilities(np.array([ids[-2:]]), np.array([nxt]))[0], rel_tol=1e-4
-    )
+    assert math.isclose(10 ** probs[gram], model.probabilities(np.array([ids[-2:]]), np.array([nxt]))[0], rel_tol=1e-4)
 
 
-def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, shakespeare):
+@pytest.mark.parametrize("unit,order", [("word", 3), ("char", 5)])
+def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, shakespeare, unit, order):
     kenlm = pytest.importorskip("kenlm", reason="the kenlm module is not installed (pip install kenlm)")
-    train, test = shakespeare["train_words"], shakespeare["test_words"]
-    table = train_table(TextReader([str(train)]).chunks(), 3, "word")
-    model = LanguageModel(table, order=3, smoothing="kn")
-    path = tmp_path / "words.arpa"
+    suffix = "_words" if unit == "word" else ""
+    train, test = shakespeare["train" + suffix], shakespeare["test" + suffix]
+    table = train_table(TextReader([str(train)]).chunks(), order, unit)
+    model = LanguageModel(table, order=order, smoothing="kn")
+    path = tmp_path / "model.arpa"
     with open(path, "w", encoding="utf-8") as out:
         write_arpa(model, out)
     ours = perplexity(model, *model_ids(TextReader([str(test)]).chunks(), model))
     k = kenlm.Model(str(path))
     lines = [line for line in test.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if unit == "char":  # kenlm reads space-separated tokens; the file spells a space <space>
+        lines = [" ".join("<space>" if c == " " else c for c in line) for line in lines]
     total = sum(k.score(line, bos=True, eos=True) for line in lines)
     tokens = sum(len(line.split()) + 1 for line in lines)
     assert tokens == ours.tokens
-    assert math.isclose(10 ** (-total / tokens), ours.perplexity, rel_tol=0.01)
+    # the issue asks for 1%; the file and textlab agree to rounding (measured: 1e-7)
+    assert math.isclose(10 ** (-total / tokens), ours.perplexity, rel_tol=1e-4)
 
 
 def test_probabilities_agree_with_the_full_distribution():
@@ -155,7 +159,9 @@ def test_same_seed_same_text_and_temperature_zero_is_deterministic(run, tmp_path
     b = run("generate", "-n", "3", "--seed", "7", "--length", "80", str(corpus)).stdout
     c = run("generate", "-n", "3", "--seed", "8", "--length", "80", str(corpus)).stdout
     assert a == b and a != c
-    cold = {run("generate", "-n", "3", "--seed", str(s), "-t", "0", "--length", "40", str(corpus)).stdout for s in range(4)}
+    cold = {
+        run("generate", "-n", "3", "--seed", str(s), "-t", "0", "--length", "40", str(corpus)).stdout for s in range(4)
+    }
     assert len(cold) == 1
 
 
@@ -167,7 +173,7 @@ def test_random_words_grow_more_english_with_the_order(run):
         words[n] = out
     known = set(path.read_text(encoding="utf-8").lower().replace("\n", " ").split())
     real = {n: np.mean([w in known for w in ws]) for n, ws in words.items()}
-    assert real[5] > 0.5 > 0.05 > real[0], real
+    assert real[5] > 0.5 and real[0] < 0.05, real
     assert all(w.isalpha() for w in words[0])
 
 
@@ -222,3 +228,97 @@ def test_n_beyond_the_table_is_a_clear_error(run, tmp_path):
     assert result.exit_code == 2 and "--orders 1-4" in result.stderr
     result = run("generate", "-m", str(table), "-n", "2", "--seed", "1")
     assert result.exit_code == 0 and result.stdout.strip()
+
+
+def test_every_command_has_a_purpose_examples_and_visible_defaults(run):
+    for command in ["generate", "predict", "perplexity", "lm"]:
+        out = run(command, "--help").stdout
+        assert "Examples:" in out and f"textlab {command}" in out.split("Examples:")[1], command
+    # rich once swallowed "[default: ...]" written into a help string as a markup tag
+    out = run("generate", "--help").stdout
+    assert "Default: 3" in out and "Default: 200" in out
+
+
+def test_character_samples_are_separated_by_a_blank_line(run, tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT * 20, encoding="utf-8")
+    out = run("generate", "-n", "3", "--count", "3", "--length", "300", "--seed", "2", str(corpus)).stdout
+    samples = out.rstrip("\n").split("\n\n")
+    assert len(samples) == 3 and all(s.strip() for s in samples)
+    one = run("generate", "-n", "3", "--count", "1", "--length", "300", "--seed", "2", str(corpus)).stdout
+    assert one == samples[0] + "\n"  # the first sample is the same draw either way
+
+
+def test_a_new_line_starts_afresh_so_no_context_is_unseen(run, tmp_path):
+    """After </s> the next segment's context is <s> alone, as in training: an order-3 model
+    of a text it has seen plenty of needs no back-off (it once looked up '</s> <s>')."""
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT * 20, encoding="utf-8")
+    for unit in ["char", "word"]:
+        result = run("generate", "-u", unit, "-n", "3", "--length", "300", "--seed", "1", "-v", str(corpus))
+        assert result.stdout.count("\n" if unit == "char" else " / ") > 3  # several lines were drawn
+        assert "every context was seen" in result.stderr, result.stderr
+
+
+def test_words_start_with_the_start_text_and_letter_models_space_their_words(run, tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT * 20, encoding="utf-8")
+    out = run("generate", "--words", "-n", "3", "--start", "th", "--count", "20", "--seed", "1", str(corpus)).stdout
+    drawn = out.split()
+    assert len(drawn) == 20 and all(w.startswith("th") for w in drawn)
+    assert set(drawn) <= {"the", "this"}  # all a 3-gram letter model of TEXT knows after "th"
+    # a letter model without --words: word ends are spaces, not line breaks
+    out = run("generate", "--letters-only", "-n", "3", "--length", "100", "--seed", "1", str(corpus)).stdout
+    assert out.count("\n") == 1 and out.count(" ") > 10
+    result = run("generate", "--words", "-n", "3", "--start", "the qu", "--seed", "1", "-v", str(corpus))
+    assert result.stdout.startswith("the qu") and "every context was seen" in result.stderr
+
+
+def test_n_beyond_the_longest_line_backs_off_with_a_warning(run, tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("ab\nc\nab\n", encoding="utf-8")  # longest segment: <s> a b </s>
+    result = run("generate", "-n", "9", "--length", "30", "--seed", "4", str(corpus))
+    assert result.exit_code == 0 and "backs off to order 4" in result.stderr
+    same = run("generate", "-n", "4", "--length", "30", "--seed", "4", str(corpus))
+    assert result.stdout == same.stdout and same.stderr == ""
+    result = run("perplexity", "--train", str(corpus), "--orders", "3-6", str(corpus))
+    assert result.exit_code == 0 and result.stderr.count("warning") == 1
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert [r[1] for r in rows] == ["3", "4", "5", "6"] and rows[1][5] == rows[2][5] == rows[3][5]
+    for command in (["predict", "-n", "9", "a"], ["lm", "-n", "9"]):
+        result = run(*command, str(corpus))
+        assert result.exit_code == 0 and result.stdout and "backs off to order 4" in result.stderr
+
+
+def test_perplexity_order_0_is_the_vocabulary_size_and_a_table_sets_the_default_order(run, tmp_path):
+    train, test = tmp_path / "train.txt", tmp_path / "test.txt"
+    train.write_text(TEXT, encoding="utf-8")
+    test.write_text("the cat sat on the zebra\n", encoding="utf-8")
+    out = run("perplexity", "-u", "word", "--train", str(train), "-n", "0", "--smoothing", "kn,add-k", str(test)).stdout
+    rows = [dict(zip(out.splitlines()[0].split("\t"), line.split("\t"))) for line in out.splitlines()[1:]]
+    model = LanguageModel(train_table([TEXT.encode()], 1, "word"), order=1)
+    assert [r["order"] for r in rows] == ["0", "0"]
+    assert all(math.isclose(float(r["perplexity"]), model.V, rel_tol=1e-5) for r in rows)
+    table = tmp_path / "m.tsv"
+    run("ngrams", "-u", "word", "--orders", "1-2", "--boundaries", str(train), "-o", str(table))
+    out = run("perplexity", "-u", "word", "-m", str(table), str(test)).stdout
+    assert out.splitlines()[1].split("\t")[1] == "2"
+
+
+def test_predict_formats_and_temperature(run, tmp_path):
+    import json
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT * 20, encoding="utf-8")
+    args = ["predict", "-u", "word", "-n", "2", "the", "--smoothing", "mle", "--top", "50", str(corpus)]
+    tsv = run(*args, "-f", "tsv").stdout.splitlines()
+    rows = [json.loads(line) for line in run(*args, "-f", "json").stdout.splitlines()]
+    assert tsv[0] == "token\tprob" and len(tsv) == len(rows) + 1
+    assert [r["token"] for r in rows] == [line.split("\t")[0] for line in tsv[1:]]
+    assert rows[0]["token"] == "cat" and math.isclose(sum(r["prob"] for r in rows), 1, rel_tol=1e-6)
+    top = {}
+    for t in ["0", "0.8", "1", "1.5"]:
+        top[t] = [json.loads(line)["prob"] for line in run(*args, "-f", "json", "-t", t).stdout.splitlines()]
+    assert top["0"] == [1.0]  # temperature 0: the most probable token only
+    assert top["0.8"][0] > top["1"][0] > top["1.5"][0]  # higher temperature, flatter
+    assert len(top["1.5"]) == len(top["1"])  # temperature never brings in a token the model rules out

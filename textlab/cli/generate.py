@@ -13,11 +13,12 @@ from ..errors import DataError, UsageError
 from ..lm.arpa import write_arpa
 from ..lm.model import LanguageModel
 from ..lm.sampling import Generator, Sampler
-from ..lm.text import model_ids, perplexity as measure_perplexity, render, train_table
-from ..ngrams import parse_orders, read_table
+from ..lm.text import model_ids, of_words, render, train_table
+from ..lm.text import perplexity as measure_perplexity
+from ..ngrams import NgramTable, parse_orders, read_table
 from .app import app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
-from .output import emit_table, reading
+from .output import emit_table, reading, warn
 
 
 class Unit(str, Enum):
@@ -34,11 +35,21 @@ class Smoothing(str, Enum):
 UnitOpt = Annotated[Unit, typer.Option("--unit", "-u", help="Characters, or words (as `textlab words` writes them).")]
 OrderOpt = Annotated[
     Optional[int],
-    typer.Option("-n", min=0, help="Order: the next token depends on the n-1 before it (0 = uniform).  [default: 3, or the model's]", show_default=False),
+    typer.Option(
+        "-n",
+        min=0,
+        help="Order: the next token depends on the n-1 before it (0 = uniform). Default: 3, or the --model's order.",
+        show_default=False,
+    ),
 ]
 ModelOpt = Annotated[
     Optional[str],
-    typer.Option("--model", "-m", help="A count table from `textlab ngrams --orders 1-N --boundaries` instead of training on text.", metavar="TSV"),
+    typer.Option(
+        "--model",
+        "-m",
+        help="A count table from `textlab ngrams --orders 1-N --boundaries` instead of training on text.",
+        metavar="TSV",
+    ),
 ]
 KOpt = Annotated[float, typer.Option("--add-k", help="k for add-k smoothing (1 = Laplace).")]
 IgnoreCase = Annotated[bool, typer.Option("--ignore-case", "-i", help="Fold upper case into lower case.")]
@@ -46,8 +57,30 @@ LettersOnly = Annotated[
     bool, typer.Option("--letters-only", "-l", help="(char) Letters only; each word is a segment (^word$).")
 ]
 Temperature = Annotated[
-    float, typer.Option("--temperature", "-t", min=0, help="0 = always the most probable; 1 = the model; higher = flatter.")
+    float,
+    typer.Option("--temperature", "-t", min=0, help="0 = always the most probable; 1 = the model; higher = flatter."),
 ]
+
+
+def table_order(table: NgramTable, model_path: str | None, n: int) -> int:
+    """The order a model of ``n`` gets from ``table``: a clear error past a --model table's
+    orders; past the longest n-gram of a text it was counted from, that longest order.
+
+    Counted from text, a table of orders 1..n lacks the longest orders only when no
+    segment (a line, or a word with --letters-only, start and end markers included)
+    is that long; an order-n model then backs off to that order everywhere, so it
+    *is* that model. Saying so beats refusing.
+    """
+    top = int(table.order.max()) if len(table) else 0
+    if n <= top:
+        return n
+    if model_path is not None:
+        raise UsageError(f"order {n} is more than the model's order {top}: make the table with --orders 1-{n}")
+    warn(
+        f"order {n}: the text has no {n}-grams (its lines, or words with --letters-only, are shorter, "
+        f"start and end markers included); every context backs off to order {top}, so this is the order-{top} model"
+    )
+    return top
 
 
 def build_model(
@@ -65,25 +98,28 @@ def build_model(
     """A model from a count table (--model) or trained on the input text."""
     if model_path is not None:
         table = read_table(model_path, unit.value)
-        top = int(table.order.max()) if len(table) else 0
-        if n is not None and n > top:
-            raise UsageError(f"-n {n} is more than the model's order {top}: make the table with --orders 1-{n}")
-        return LanguageModel(table, order=n, smoothing=smoothing.value, k=k)
+        largest = int(table.order.max()) if len(table) else 0
+        order = table_order(table, model_path, largest if n is None else n)
+        return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
     with reading(files, encoding, progress, label="training") as reader:
         table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only)
     if reader.bytes_read == 0 or len(table) == 0:
         raise DataError("no text to learn from: the input is empty")
-    return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
+    return LanguageModel(table, order=table_order(table, None, order), smoothing=smoothing.value, k=k)
 
 
 def start_ids(model: LanguageModel, start: str) -> list[int]:
-    """<s> then the start text's tokens; a token the model lacks is tried in lower case, then is <unk>."""
+    """<s> then the start text's tokens; a token the model lacks is tried in lower case, then is <unk>.
+
+    In a letter model (segments are words) a space starts a new segment: only the last word counts.
+    """
     pieces = list(start) if model.trie.unit == "char" else start.split()
     ids = [model.bos]
+    words_model = of_words(model)
     for piece in pieces:
-        if model.trie.unit == "char" and piece == " " and " " not in model.index:
-            ids += [model.eos, model.bos]  # a letter model: a space ends one word and starts the next
+        if piece == " " and words_model:
+            ids = [model.bos]
             continue
         ids.append(model.index.get(piece, model.index.get(piece.lower(), model.unk)))
     return ids
@@ -104,21 +140,42 @@ def generate(
     start: Annotated[str, typer.Option("--start", "-s", help="Text to continue (it is printed too).")] = "",
     length: Annotated[
         Optional[int],
-        typer.Option("--length", min=1, help="Tokens per sample.  [default: 200 chars, 40 words; 30 with --words]", show_default=False),
+        typer.Option(
+            "--length",
+            min=1,
+            help="Tokens per sample. Default: 200 characters, 40 words, at most 30 letters with --words.",
+            show_default=False,
+        ),
     ] = None,
-    count: Annotated[int, typer.Option("--count", "-c", min=1, help="How many samples, one per line.")] = 1,
+    count: Annotated[
+        int,
+        typer.Option(
+            "--count", "-c", min=1, help="How many samples: one per line (character samples: a blank line between)."
+        ),
+    ] = 1,
     words: Annotated[
-        bool, typer.Option("--words", "-w", help="(char) Draw whole words, from word start to word end (implies --letters-only).")
+        bool,
+        typer.Option(
+            "--words",
+            "-w",
+            help="(char) Draw whole words, from word start to word end (implies --letters-only); --start begins each.",
+        ),
     ] = False,
     temperature: Temperature = 1.0,
     top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, help="Draw only among the K most probable.")] = None,
-    top_p: Annotated[Optional[float], typer.Option("--top-p", help="Draw only among the most probable tokens whose mass reaches P.")] = None,
-    smoothing: Annotated[Smoothing, typer.Option("--smoothing", help="mle (the counts, as the lecture), add-k, or kn.")] = Smoothing.mle,
+    top_p: Annotated[
+        Optional[float], typer.Option("--top-p", help="Draw only among the most probable tokens whose mass reaches P.")
+    ] = None,
+    smoothing: Annotated[
+        Smoothing, typer.Option("--smoothing", help="mle (the counts, as the lecture), add-k, or kn.")
+    ] = Smoothing.mle,
     k: KOpt = 1.0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Same seed, same text.")] = None,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say on stderr where a context was unseen and a shorter one used.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say on stderr where a context was unseen and a shorter one used.")
+    ] = False,
     output: Output = None,
     encoding: Encoding = None,
     progress: Progress = False,
@@ -127,32 +184,49 @@ def generate(
 
     Order 0 draws uniformly from the alphabet, order 1 by letter frequency,
     order n by the frequency of each token after the n-1 before it. Where a
-    context never occurred, the model backs off to a shorter one.
+    context never occurred, the model backs off to a shorter one (--verbose
+    lists where). Samples start at the beginning of a line; in word samples
+    a line break shows as ' / '.
     """
     if words and unit is Unit.word:
         raise UsageError("--words draws whole words from a letter model: use it with --unit char")
-    model = build_model(files, model_path, n, unit, smoothing, k, ignore_case, letters_only or words, encoding, progress)
+    model = build_model(
+        files, model_path, n, unit, smoothing, k, ignore_case, letters_only or words, encoding, progress
+    )
+    if words and not of_words(model):
+        raise UsageError("--words needs a model of words, not lines: make the table with --letters-only")
     gen = Generator(model, Sampler(temperature, top_k, top_p), seed)
     size = length or (30 if words else 200 if unit is Unit.char else 40)
-    lines = []
+    samples = []
     for _ in range(count):
         if words:
-            drawn = gen.draw([model.bos], size, stop=lambda t: t == model.eos)
-            lines.append(render(model, drawn).strip())
+            drawn = gen.draw(start_ids(model, start), size, stop=lambda t: t == model.eos)
+            samples.append((start + render(model, drawn)).strip())
         else:
-            history = start_ids(model, start)
-            drawn = gen.draw(history, size)
+            drawn = gen.draw(start_ids(model, start), size)
             sep = " " if unit is Unit.word and start else ""
-            lines.append((start + sep + render(model, drawn)).rstrip("\n").replace("\n", " / " if unit is Unit.word else "\n"))
+            text = (start + sep + render(model, drawn)).rstrip("\n")
+            samples.append(text.replace("\n", " / ") if unit is Unit.word else text)
     if verbose:
         backoffs = gen.backoffs()
         for context, used in backoffs[:20]:
-            shown = render(model, list(context)) or "(start)"
-            print(f"textlab: context {shown!r} unseen at order {model.order}: used order {used}", file=sys.stderr)
+            print(
+                f"textlab: context {show_context(model, context)!r} unseen at order {model.order}: used order {used}",
+                file=sys.stderr,
+            )
+        if len(backoffs) > 20:
+            print(f"textlab: ... and {len(backoffs) - 20} more unseen contexts", file=sys.stderr)
         if not backoffs:
             print(f"textlab: every context was seen: order {model.order} throughout", file=sys.stderr)
+    between = "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
     with io.atomic_output(output) as out:
-        out.write("\n".join(lines) + "\n")
+        out.write(between.join(samples) + "\n")
+
+
+def show_context(model: LanguageModel, context: tuple[int, ...]) -> str:
+    """A context as text for messages, markers spelt out: (<s>, 'a', 'b') -> '<s>ab' (words: '<s> a b')."""
+    names = ["<s>" if t == model.bos else "</s>" if t == model.eos else model.tokens[t] for t in context]
+    return ("" if model.trie.unit == "char" else " ").join(names)
 
 
 @app.command(
@@ -162,14 +236,18 @@ def generate(
     "  textlab predict -n 4 'th' corpora/wikipedia-en.txt --temperature 1.5",
 )
 def predict(
-    context: Annotated[str, typer.Argument(help="The text so far; its last n-1 tokens are the context.")],
+    context: Annotated[
+        str, typer.Argument(help="The text so far, from the start of a line; its last n-1 tokens are the context.")
+    ],
     files: Inputs = None,
     n: OrderOpt = None,
     unit: UnitOpt = Unit.char,
     model_path: ModelOpt = None,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many next tokens.")] = 10,
     temperature: Temperature = 1.0,
-    smoothing: Annotated[Smoothing, typer.Option("--smoothing", help="mle, add-k, or kn (interpolated modified Kneser-Ney).")] = Smoothing.kn,
+    smoothing: Annotated[
+        Smoothing, typer.Option("--smoothing", help="mle, add-k, or kn (interpolated modified Kneser-Ney).")
+    ] = Smoothing.kn,
     k: KOpt = 1.0,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
@@ -188,8 +266,14 @@ def predict(
     if verbose:
         print(f"textlab: order {model.context_order(history)} of {model.order} used for this context", file=sys.stderr)
     names = ["</s>" if t == model.eos else model.tokens[t] for t in best]
-    emit_table(["token", "prob"], list(zip(names, [float(p[t]) for t in best])), fmt=fmt, output=output,
-               header=not no_header, bar_column="prob")
+    emit_table(
+        ["token", "prob"],
+        list(zip(names, [float(p[t]) for t in best])),
+        fmt=fmt,
+        output=output,
+        header=not no_header,
+        bar_column="prob",
+    )
 
 
 @app.command(
@@ -200,12 +284,18 @@ def predict(
 )
 def perplexity(
     files: Inputs = None,
-    train: Annotated[Optional[list[str]], typer.Option("--train", help="Text to train on (repeatable).", metavar="FILE")] = None,
+    train: Annotated[
+        Optional[list[str]], typer.Option("--train", help="Text to train on (repeatable).", metavar="FILE")
+    ] = None,
     model_path: ModelOpt = None,
     n: OrderOpt = None,
-    orders: Annotated[Optional[str], typer.Option("--orders", help="Several orders, e.g. 2-5: one row each.", metavar="RANGE")] = None,
+    orders: Annotated[
+        Optional[str], typer.Option("--orders", help="Several orders, e.g. 2-5: one row each.", metavar="RANGE")
+    ] = None,
     unit: UnitOpt = Unit.char,
-    smoothing: Annotated[str, typer.Option("--smoothing", help="One or more of mle, add-k, kn, comma-separated.")] = "kn",
+    smoothing: Annotated[
+        str, typer.Option("--smoothing", help="One or more of mle, add-k, kn, comma-separated.")
+    ] = "kn",
     k: KOpt = 1.0,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
@@ -222,29 +312,43 @@ def perplexity(
     """
     if (train is None) == (model_path is None):
         raise UsageError("give the model: --train FILE (text) or --model TSV (a count table)")
-    wanted = parse_orders(n or 3, orders)
     methods = [s.strip() for s in smoothing.split(",") if s.strip()]
     for m in methods:
         if m not in {s.value for s in Smoothing}:
             raise UsageError(f"unknown smoothing {m!r}: use mle, add-k or kn")
     if model_path is not None:
         table = read_table(model_path, unit.value)
+        largest = int(table.order.max()) if len(table) else 0
     else:
+        largest = 3
+    wanted = parse_orders(None, orders) if orders is not None else [largest if n is None else n]
+    if model_path is None:
         with reading(train, encoding, progress, label="training") as reader:
             table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only)
         if len(table) == 0:
             raise DataError("no text to learn from: the training input is empty")
+    top = table_order(table, model_path, max(wanted))  # past the text's longest n-grams: one warning
     rows = []
     test_ids = None
     for order in wanted:
         for method in methods:
-            model = LanguageModel(table, order=order, smoothing=method, k=k)
+            model = LanguageModel(table, order=min(order, top), smoothing=method, k=k)
             if test_ids is None:  # the token stream is the same for every model of one table
                 with reading(files, encoding, progress, label="evaluating") as reader:
                     test_ids = model_ids(reader.chunks(), model, ignore_case, letters_only)
             result = measure_perplexity(model, *test_ids)
-            rows.append((unit.value, order, method, result.tokens, result.oov, result.perplexity,
-                         result.perplexity_excluding_oov, result.bits_per_token))
+            rows.append(
+                (
+                    unit.value,
+                    order,
+                    method,
+                    result.tokens,
+                    result.oov,
+                    result.perplexity,
+                    result.perplexity_excluding_oov,
+                    result.bits_per_token,
+                )
+            )
     columns = ["unit", "order", "smoothing", "tokens", "oov", "perplexity", "ppl_without_oov", "bits_per_token"]
     emit_table(columns, rows, fmt=fmt, output=output, header=not no_header)
 

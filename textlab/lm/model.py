@@ -99,8 +99,8 @@ class LanguageModel:
         self.predictable[self.bos] = False
         self.V = int(self.predictable.sum())
         self.params: list[OrderParams | None] = [None]
-        for order in range(1, self.order + 1):
-            self.params.append(self._estimate(order))
+        for j in range(1, self.order + 1):
+            self.params.append(self._estimate(j))
 
     # -- estimation ----------------------------------------------------------
     def _counts(self, k: int) -> np.ndarray:
@@ -206,7 +206,7 @@ class LanguageModel:
         """
         m = len(words)
         if self.order == 0:
-            return np.full(m, 1.0 / (self.V - 1))  # uniform over tokens but <s> and <unk>
+            return np.full(m, 1.0 / self.V)  # uniform over V, like the floor of every other order
         p = np.full(m, 1.0 / self.V)
         width = history.shape[1]
         for k in range(1, self.order + 1):

@@ -99,14 +99,15 @@ class Generator:
         hist = list(history)
         out: list[int] = []
         for _ in range(length):
-            context = tuple(hist[len(hist) - (n - 1) :]) if n > 1 else ()
+            context = tuple(hist[max(len(hist) - (n - 1), 0) :]) if n > 1 else ()
             cdf = self._table(context)
             token = int(np.searchsorted(cdf, self.rng.random() * cdf[-1], side="right"))
             token = min(token, len(cdf) - 1)
             out.append(token)
-            hist.append(token)
             if stop is not None and stop(token):
                 break
             if token == self.model.eos:
-                hist.append(self.model.bos)  # a segment ended: the next one starts afresh
+                hist = [self.model.bos]  # a segment ended: the next one starts afresh, as in training
+            else:
+                hist.append(token)
         return out

@@ -110,14 +110,24 @@ def perplexity(model: LanguageModel, ids: np.ndarray, ok: np.ndarray) -> Perplex
     with np.errstate(divide="ignore"):
         logp = np.log10(model.probabilities(hist, words))
     oov = words == model.unk
-    return Perplexity(int(len(words)), int(oov.sum()), float(logp.sum()), float(logp[~oov].sum()))
+    return Perplexity(len(words), int(oov.sum()), float(logp.sum()), float(logp[~oov].sum()))
+
+
+def of_words(model: LanguageModel) -> bool:
+    """True for a letter model whose segments are words (``letters_only``): it never saw a space.
+
+    Its segments then end at word ends, so </s> reads as a space, and a space in a
+    start text begins a new segment.
+    """
+    space = model.index.get(" ")
+    return model.trie.unit == "char" and (space is None or model.trie.unigram_counts[space] == 0)
 
 
 def render(model: LanguageModel, ids: list[int]) -> str:
     """Token ids as text: characters joined, words spaced; </s> becomes a line break (or a space
     between words of a letter model, whose segments are words); <s> disappears."""
     if model.trie.unit == "char":
-        end = "\n" if " " in model.index else " "  # a model of lines, or of words
+        end = " " if of_words(model) else "\n"
         return "".join(end if t == model.eos else "" if t == model.bos else model.tokens[t] for t in ids)
     out: list[str] = []
     for t in ids:
