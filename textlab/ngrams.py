@@ -72,7 +72,17 @@ class NgramTable:
     def sorted(self) -> NgramTable:
         """By order, then most frequent first; ties keep their current order
         (counting returns n-grams sorted by token ids, so this is deterministic)."""
-        return self.select(np.lexsort([-self.counts, self.order]))
+        if len(self) == 0:
+            return self
+        # Most n-grams of a big table occur once; those keep their order and go
+        # last within their order, so only the others need a real sort.
+        once = self.counts == 1
+        many = np.flatnonzero(~once)
+        many = many[np.lexsort([-self.counts[many], self.order[many]])]
+        rows = np.concatenate([many, np.flatnonzero(once)])
+        # stable by (order, seen once): a radix sort of small integers
+        group = (self.order[rows] * 2 + once[rows]).astype(np.int16 if self.order.max() < 16_000 else np.int64)
+        return self.select(rows[np.argsort(group, kind="stable")])
 
     def probabilities(self) -> np.ndarray:
         """P(last token | the others) for each n-gram: its count over the total

@@ -138,6 +138,26 @@ def hash_words(chunk: bytes) -> HashedWords:
     return HashedWords(chunk, starts, ends, keys, before)
 
 
+def _texts(chunk: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """The words chunk[starts[i]:ends[i]] as strings, with one decode for all of them:
+    their bytes are gathered into one buffer, a newline after each, then split.
+
+    >>> _texts(b"the cat sat", np.array([4, 8]), np.array([7, 11]))
+    ['cat', 'sat']
+    """
+    if not len(starts):
+        return []
+    lengths = ends - starts
+    stops = np.cumsum(lengths + 1)  # where each word's newline goes, plus one
+    # position in ``chunk`` of every output byte: a run start..end per word (and one for the newline)
+    shift = np.repeat(starts - (stops - lengths - 1), lengths + 1)
+    where = np.arange(int(stops[-1])) + shift
+    out = np.frombuffer(chunk, np.uint8)[np.minimum(where, len(chunk) - 1)]
+    out[stops - 1] = 10
+    # words never hold a newline (it separates them), so the split is exact
+    return out.tobytes().decode("utf-8", errors="replace").split("\n")[:-1]
+
+
 class Vocabulary:
     """A growing mapping between words and ids 0, 1, 2, ... in order of first appearance."""
 
@@ -161,17 +181,22 @@ class Vocabulary:
         # the high bits of a polynomial hash are the well-mixed ones
         return (keys >> np.uint64(64 - self._bits)).astype(np.intp)
 
+    def _rows(self, slot: np.ndarray) -> np.ndarray:
+        """The [key, id] rows at ``slot``: gathered as single 16-byte items (complex128),
+        which ``take`` moves twice as fast as rows of a 2-D array."""
+        return self._table.view(np.complex128).ravel().take(slot).view(np.uint64).reshape(-1, 2)
+
     def _find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Slot of each key (or the empty slot where it would go), whether it was found, and its id."""
         mask = (1 << self._bits) - 1
         slot = self._slots(keys)
-        rows = self._table[slot]  # first probe for every key at once: most hit their home slot
+        rows = self._rows(slot)  # first probe for every key at once: most hit their home slot
         found = rows[:, 0] == keys
         ids = rows[:, 1]
         todo = np.flatnonzero(~found & (rows[:, 0] != 0))
         while len(todo):  # occupied by another key: probe the next slot
             slot[todo] = (slot[todo] + 1) & mask
-            rows = self._table[slot[todo]]
+            rows = self._rows(slot[todo])
             hit = rows[:, 0] == keys[todo]
             found[todo[hit]] = True
             ids[todo[hit]] = rows[hit, 1]
@@ -209,8 +234,7 @@ class Vocabulary:
             new_ids = np.empty(len(uniq), np.int64)
             new_ids[order] = np.arange(len(self.words), len(self.words) + len(uniq))
             at = missing[first[order]]
-            chunk = h.chunk
-            self.words.extend(chunk[s:e].decode("utf-8") for s, e in zip(h.starts[at].tolist(), h.ends[at].tolist()))
+            self.words.extend(_texts(h.chunk, h.starts[at], h.ends[at]))
             ids[missing] = new_ids[inverse.ravel()]
             self._grow(len(self.words))
             self._insert(uniq, new_ids.astype(np.uint64))
