@@ -25,6 +25,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchutil import peak_rss_mb  # scripts/benchutil.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 TEXTLAB = [sys.executable, "-m", "textlab"]
@@ -63,14 +65,6 @@ def run_library(path: Path) -> None:
 
 def run_command(path: Path) -> None:
     subprocess.run([*TEXTLAB, "letters", str(path)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def peak_rss_mb(args: list[str]) -> float:
-    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
-    for line in proc.stderr.splitlines():
-        if "Maximum resident set size" in line:
-            return int(line.split(":")[1]) / 1024
-    raise RuntimeError("no maximum resident set size in /usr/bin/time output")
 
 
 def main() -> None:

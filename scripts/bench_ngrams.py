@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchutil import peak_rss_mb  # scripts/benchutil.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
@@ -68,12 +70,6 @@ def timed(fn) -> tuple[float, int]:
     t = time.perf_counter()
     result = fn()
     return time.perf_counter() - t, result
-
-
-def peak_rss_mb(args: list[str]) -> float:
-    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
-    line = next(x for x in proc.stderr.splitlines() if "Maximum resident set size" in x)
-    return int(line.split(":")[1]) / 1024
 
 
 def main() -> None:

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchutil import peak_rss_mb  # scripts/benchutil.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT.parent / "shared" / "data" / "enwiki-sample.xml.bz2"
 TEXTLAB = [sys.executable, "-m", "textlab"]
@@ -39,14 +41,6 @@ def timed(args: list[str], repeat: int) -> float:
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
     return statistics.median(times)
-
-
-def peak_rss_mb(args: list[str]) -> float:
-    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
-    for line in proc.stderr.splitlines():
-        if "Maximum resident set size" in line:
-            return int(line.split(":")[1]) / 1024
-    raise RuntimeError("no maximum resident set size in /usr/bin/time output")
 
 
 def scaled_dump(path: Path, times: int) -> Path:

@@ -1,0 +1,14 @@
+"""Helpers shared by the benchmark scripts: peak memory of a whole command."""
+
+from __future__ import annotations
+
+import subprocess
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    """Peak resident memory of the command ``args``, in MB, from ``/usr/bin/time -v``."""
+    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
+    for line in proc.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split(":")[1]) / 1024
+    raise RuntimeError("no maximum resident set size in /usr/bin/time output")
