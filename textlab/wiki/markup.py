@@ -154,7 +154,7 @@ def clean(wikitext: str, namespaces: Namespaces | None = None) -> str:
     ns = namespaces or Namespaces()
     text = html.unescape(wikitext).replace("\xa0", " ")  # &nbsp; &ndash; and double-escaped &lt;ref&gt;
     text = _COMMENT.sub("", text)
-    text = _LITERAL.sub(lambda m: m.group(2).translate(_HIDE), text)
+    text, literals = _LITERAL.subn(lambda m: m.group(2).translate(_HIDE), text)
     text = _SELF_CLOSING.sub("", text)
     text = _ELEMENT.sub("", text)
     text = _PARAMETER.sub("", text)
@@ -175,7 +175,8 @@ def clean(wikitext: str, namespaces: Namespaces | None = None) -> str:
     text = _PUNCT_AFTER_PAREN.sub("(", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _SPACES.sub(" ", text)
-    return "\n".join(_paragraphs(text)).translate(_SHOW)
+    prose = "\n".join(_paragraphs(text))
+    return prose.translate(_SHOW) if literals else prose  # translate is slow: only when needed
 
 
 def _paragraphs(text: str) -> Iterable[str]:
