@@ -322,3 +322,12 @@ def test_predict_formats_and_temperature(run, tmp_path):
     assert top["0"] == [1.0]  # temperature 0: the most probable token only
     assert top["0.8"][0] > top["1"][0] > top["1.5"][0]  # higher temperature, flatter
     assert len(top["1.5"]) == len(top["1"])  # temperature never brings in a token the model rules out
+
+
+def test_perplexity_takes_train_or_model_not_both(run, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("abc abd\n")
+    table = tmp_path / "m.tsv"
+    assert run("ngrams", "--orders", "1-2", "--boundaries", str(text), "-o", str(table)).exit_code == 0
+    result = run("perplexity", "--train", str(text), "-m", str(table), str(text))
+    assert result.exit_code == 2 and "not both" in result.stderr

@@ -146,3 +146,17 @@ def test_bad_input_gets_one_clear_line(run, args, stdin, message):
 
 def test_n_zero_is_a_usage_error(run):
     assert run("ngrams", "-n", "0", input="abc").exit_code == 2
+
+
+def test_long_orders_need_no_huge_table(run):
+    # the dense counting table is only for small key spaces: n = 40 must not ask for 2**40 slots
+    result = run("ngrams", "-n", "40", input="hello world\n")
+    assert result.exit_code == 1 and "no 40-grams found" in result.stderr
+    text = "a fairly long line of text, well over forty characters in all\n"
+    result = run("ngrams", "-n", "40", "--format", "tsv", input=text)
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1 + len(text) - 40 + 1  # header + windows
+
+
+def test_backwards_order_range_is_explained(run):
+    result = run("ngrams", "--orders", "3-1", input="abc\n")
+    assert result.exit_code == 2 and "low to high, e.g. 1-3" in result.stderr

@@ -8,6 +8,8 @@ name and writes atomically, like every textlab output.
 
 from __future__ import annotations
 
+import warnings
+
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +42,9 @@ def save_figure(fig: Any, path: str) -> None:
     """Write ``fig`` to ``path`` (format from the suffix), atomically, and close it."""
     fmt = check_image_path(path)
     try:
-        with atomic_output(path, binary=True) as f:
+        with atomic_output(path, binary=True) as f, warnings.catch_warnings():
+            # a letter the font lacks is drawn as a box; matplotlib's warning about it is noise
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             fig.savefig(f, format=fmt, bbox_inches="tight", dpi=150)
     finally:
         pyplot().close(fig)

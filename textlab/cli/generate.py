@@ -310,7 +310,9 @@ def perplexity(
     `perplexity` includes out-of-vocabulary tokens (each costs P(<unk>));
     `ppl_without_oov` leaves them out. </s> counts as a token; <s> does not.
     """
-    if (train is None) == (model_path is None):
+    if train is not None and model_path is not None:
+        raise UsageError("give --train FILE (text) or --model TSV (a count table), not both")
+    if train is None and model_path is None:
         raise UsageError("give the model: --train FILE (text) or --model TSV (a count table)")
     methods = [s.strip() for s in smoothing.split(",") if s.strip()]
     for m in methods:

@@ -124,4 +124,7 @@ def _show(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     text = str(value)
-    return escape(repr(text)[1:-1] if not text.isprintable() or text.strip() != text else text)
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    # a space inside an n-gram is invisible in a table: show it as the open box
+    return escape(text.replace(" ", "\u2423") if text.strip() != text or text == " " else text)

@@ -22,7 +22,7 @@ from .output import emit_table, reading, resolve_format
 
 ImageOpt = Annotated[
     Optional[str],
-    typer.Option("--image", "-o", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
+    typer.Option("--output", "-o", "--image", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
 ]
 
 
@@ -80,7 +80,7 @@ def heatmap(
 
     Reads a text (letter pairs inside words are counted) or a bigram table made
     by `textlab ngrams -n 2`. In a terminal it draws in colour; piped, it writes
-    the matrix as TSV; --image writes a PNG/SVG with labels and a colour bar.
+    the matrix as TSV; -o writes a PNG/SVG with labels and a colour bar.
     """
     if image:
         plots.check_image_path(image)
@@ -129,7 +129,7 @@ def zipf(
     Reads words (whitespace-separated, as `textlab words` writes them) or a
     count table (`textlab ngrams --unit word -n 1`). Prints the exponent s of
     count ∝ rank^-s and the fit's range; in a terminal it draws the plot,
-    piped it writes the rank table as TSV; --image writes a PNG/SVG.
+    piped it writes the rank table as TSV; -o writes a PNG/SVG.
     """
     if image:
         plots.check_image_path(image)

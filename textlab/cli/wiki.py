@@ -71,7 +71,7 @@ def fetch(
     epilog="Examples:\n\n"
     "  textlab wiki dump enwiki-latest-pages-articles.xml.bz2 | textlab letters --top 10\n\n"
     "  textlab wiki dump --limit 100 --format jsonl eswiki-latest-pages-articles.xml.bz2 -o es.jsonl\n\n"
-    "  textlab wiki dump dump.xml.bz2 | textlab words | textlab word2vec -o vectors.txt",
+    "  textlab wiki dump dump.xml.bz2 | textlab words | textlab ngrams --unit word -n 2 -o bigrams.tsv",
 )
 def dump(
     files: Annotated[list[str], typer.Argument(help="MediaWiki XML dumps (.xml, .bz2, .gz, .xz), or '-'.", show_default=False, metavar="DUMP...")],
@@ -132,6 +132,7 @@ def dump(
             raise failure  # nothing worth keeping: no output file either
     if failure is not None:
         where = f" to {output}" if output not in (None, "-") else ""
-        raise DumpError(f"{failure.message}; {written:,} complete articles were written{where}", failure.pages_done)
+        noun = "article was" if written == 1 else "articles were"
+        raise DumpError(f"{failure.message}; {written:,} complete {noun} written{where}", failure.pages_done)
     if written == 0:
         warn("no articles found (check --namespace and --min-words)")

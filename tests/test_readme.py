@@ -1,0 +1,61 @@
+"""The README's examples with their output (``$ command`` then what it prints) must stay true.
+
+Each ``$`` line that is a pipeline of textlab commands is run in-process, in
+the project's root, and its standard output compared with the lines shown
+under it. Lines that need the shell (a ``for`` loop) run under bash, with
+the installed ``textlab`` command.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import ROOT, SHARED
+
+
+def examples() -> list[tuple[str, str]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", readme, flags=re.S):
+        if not block.startswith("$ "):
+            continue
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output))
+    return found
+
+
+def run_pipeline(run, line: str) -> str:
+    data = None
+    for stage in line.split(" | "):
+        argv = shlex.split(stage)
+        assert argv[0] == "textlab", stage
+        result = run(*argv[1:], input=data)
+        assert result.exit_code == 0, f"{stage}: {result.stderr}"
+        data = result.stdout
+    return data or ""
+
+
+@pytest.mark.parametrize("command, output", examples(), ids=[c[:60] for c, _ in examples()])
+def test_readme_example(run, monkeypatch, command, output):
+    if "../shared/data/" in command:
+        if not SHARED.exists():
+            pytest.skip(f"shared data not found in {SHARED}")
+        command = command.replace("../shared/data", str(SHARED))
+    if command.startswith("textlab ") and not any(s in command for s in (";", "&&", "$(")):
+        monkeypatch.chdir(ROOT)
+        printed = run_pipeline(run, command)
+    else:
+        if shutil.which("textlab") is None:
+            pytest.skip("a shell example: needs the textlab command on PATH (pip install -e .)")
+        printed = subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert printed.rstrip("\n") == output.rstrip("\n")
+
+
+def test_the_readme_has_examples():
+    assert len(examples()) >= 6
