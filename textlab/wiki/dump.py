@@ -21,6 +21,7 @@ The parts of the export format (schema 0.10 and later) read here::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 from xml.parsers import expat
@@ -143,17 +144,23 @@ class DumpParser:
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._data
+        # read1: what a truncated stream decompressed before its end still arrives
         read = getattr(self.stream, "read1", self.stream.read)
+        # Decompression (bz2 releases the GIL) runs one chunk ahead on another
+        # thread, overlapping the parsing and cleaning of the current chunk.
+        reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textlab-dump")
+        ahead = reader.submit(read, _READ_SIZE)
         chunk = b""
         try:
             while True:
                 try:
-                    # read1: what a truncated stream decompressed before its end still arrives
-                    chunk = read(_READ_SIZE)
+                    chunk = ahead.result()
                 except EOFError:
                     raise DumpError("the compressed dump ends early (truncated download?)", self.pages_done) from None
                 except OSError as e:  # corrupt compressed data
                     raise DumpError(f"the dump cannot be decompressed ({e})", self.pages_done) from None
+                if chunk:
+                    ahead = reader.submit(read, _READ_SIZE)
                 parser.Parse(chunk, not chunk)
                 yield from self._drain()
                 if not chunk:
@@ -169,6 +176,8 @@ class DumpParser:
             if e.lineno <= 1 and e.offset == 0:
                 raise DumpError("the dump is empty", 0) from None
             raise DumpError("the dump ends early, in the middle of a page (truncated file?)", self.pages_done) from None
+        finally:
+            reader.shutdown(wait=True, cancel_futures=True)
 
     def _drain(self) -> Iterator[Page]:
         ready, self._ready = self._ready, []
