@@ -4,4 +4,5 @@ from . import letters  # noqa: F401
 from . import ngrams  # noqa: F401
 from . import plots  # noqa: F401
 from . import generate  # noqa: F401
+from . import lm  # noqa: F401
 from . import wiki  # noqa: F401

@@ -89,7 +89,7 @@ def words(
     encoding: Encoding = None,
     progress: Progress = False,
 ) -> None:
-    """Turn raw text into one normalised word stream: the input of ngrams (and of word2vec).
+    """Turn raw text into one normalised word stream: the input of `ngrams --unit word`.
 
     One output line per input line, words separated by single spaces, lower
     case, letters only (Unicode-aware), NFC-normalised.

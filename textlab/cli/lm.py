@@ -1,0 +1,134 @@
+"""``textlab perplexity`` and ``textlab lm``: evaluating n-gram models and writing them as ARPA files."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from .. import io
+from ..errors import DataError, UsageError
+from ..lm.arpa import write_arpa
+from ..lm.model import LanguageModel
+from ..lm.text import model_ids, train_table
+from ..lm.text import perplexity as measure_perplexity
+from ..ngrams import parse_orders, read_table
+from .app import app
+from .lm_common import (
+    IgnoreCase,
+    KOpt,
+    LettersOnly,
+    ModelOpt,
+    OrderOpt,
+    Smoothing,
+    Unit,
+    UnitOpt,
+    build_model,
+    table_order,
+)
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
+from .output import emit_table, reading
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  textlab perplexity --train train.txt -n 3 test.txt\n\n"
+    "  textlab perplexity --train train.txt --orders 2-5 --smoothing add-k,kn test.txt\n\n"
+    "  textlab perplexity --unit word --train train.words --orders 2-4 test.words",
+)
+def perplexity(
+    files: Inputs = None,
+    train: Annotated[
+        Optional[list[str]], typer.Option("--train", help="Text to train on (repeatable).", metavar="FILE")
+    ] = None,
+    model_path: ModelOpt = None,
+    n: OrderOpt = None,
+    orders: Annotated[
+        Optional[str], typer.Option("--orders", help="Several orders, e.g. 2-5: one row each.", metavar="RANGE")
+    ] = None,
+    unit: UnitOpt = Unit.char,
+    smoothing: Annotated[
+        str, typer.Option("--smoothing", help="One or more of mle, add-k, kn, comma-separated.")
+    ] = "kn",
+    k: KOpt = 1.0,
+    ignore_case: IgnoreCase = False,
+    letters_only: LettersOnly = False,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+    encoding: Encoding = None,
+    progress: Progress = False,
+) -> None:
+    """Perplexity and bits per token of a model on held-out text (FILE), with OOVs counted as KenLM's query does.
+
+    `perplexity` includes out-of-vocabulary tokens (each costs P(<unk>));
+    `ppl_without_oov` leaves them out. </s> counts as a token; <s> does not.
+    """
+    if train is not None and model_path is not None:
+        raise UsageError("give --train FILE (text) or --model TSV (a count table), not both")
+    if train is None and model_path is None:
+        raise UsageError("give the model: --train FILE (text) or --model TSV (a count table)")
+    methods = [s.strip() for s in smoothing.split(",") if s.strip()]
+    for m in methods:
+        if m not in {s.value for s in Smoothing}:
+            raise UsageError(f"unknown smoothing {m!r}: use mle, add-k or kn")
+    if model_path is not None:
+        table = read_table(model_path, unit.value)
+        largest = int(table.order.max()) if len(table) else 0
+    else:
+        largest = 3
+    wanted = parse_orders(None, orders) if orders is not None else [largest if n is None else n]
+    if model_path is None:
+        with reading(train, encoding, progress, label="training") as reader:
+            table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only)
+        if len(table) == 0:
+            raise DataError("no text to learn from: the training input is empty")
+    top = table_order(table, model_path, max(wanted))  # past the text's longest n-grams: one warning
+    rows = []
+    test_ids = None
+    for order in wanted:
+        for method in methods:
+            model = LanguageModel(table, order=min(order, top), smoothing=method, k=k)
+            if test_ids is None:  # the token stream is the same for every model of one table
+                with reading(files, encoding, progress, label="evaluating") as reader:
+                    test_ids = model_ids(reader.chunks(), model, ignore_case, letters_only)
+            result = measure_perplexity(model, *test_ids)
+            rows.append(
+                (
+                    unit.value,
+                    order,
+                    method,
+                    result.tokens,
+                    result.oov,
+                    result.perplexity,
+                    result.perplexity_excluding_oov,
+                    result.bits_per_token,
+                )
+            )
+    columns = ["unit", "order", "smoothing", "tokens", "oov", "perplexity", "ppl_without_oov", "bits_per_token"]
+    emit_table(columns, rows, fmt=fmt, output=output, header=not no_header)
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  textlab lm -n 3 corpora/wikipedia-en.txt -o model.arpa\n\n"
+    "  textlab words corpora/wikipedia-en.txt | textlab lm --unit word -n 3 -o words.arpa",
+)
+def lm(
+    files: Inputs = None,
+    n: OrderOpt = None,
+    unit: UnitOpt = Unit.char,
+    model_path: ModelOpt = None,
+    ignore_case: IgnoreCase = False,
+    letters_only: LettersOnly = False,
+    output: Output = None,
+    encoding: Encoding = None,
+    progress: Progress = False,
+) -> None:
+    """Build an interpolated modified Kneser-Ney model and write it in the ARPA format (KenLM, SRILM read it).
+
+    Character models write a space as <space> (ARPA fields are separated by spaces).
+    """
+    model = build_model(files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress)
+    with io.atomic_output(output) as out:
+        write_arpa(model, out)

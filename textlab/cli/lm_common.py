@@ -1,0 +1,119 @@
+"""What ``generate``, ``predict``, ``perplexity`` and ``lm`` share: options, and a model
+built from text or from a count table."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import DataError, UsageError
+from ..lm.model import LanguageModel
+from ..lm.text import of_words, train_table
+from ..ngrams import NgramTable, read_table
+from .output import reading, warn
+
+
+class Unit(str, Enum):
+    char = "char"
+    word = "word"
+
+
+class Smoothing(str, Enum):
+    mle = "mle"
+    add_k = "add-k"
+    kn = "kn"
+
+
+UnitOpt = Annotated[Unit, typer.Option("--unit", "-u", help="Characters, or words (as `textlab words` writes them).")]
+OrderOpt = Annotated[
+    Optional[int],
+    typer.Option(
+        "-n",
+        min=0,
+        help="Order: the next token depends on the n-1 before it (0 = uniform). Default: 3, or the --model's order.",
+        show_default=False,
+    ),
+]
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--model",
+        "-m",
+        help="A count table from `textlab ngrams --orders 1-N --boundaries` instead of training on text.",
+        metavar="TSV",
+    ),
+]
+KOpt = Annotated[float, typer.Option("--add-k", help="k for add-k smoothing (1 = Laplace).")]
+IgnoreCase = Annotated[bool, typer.Option("--ignore-case", "-i", help="Fold upper case into lower case.")]
+LettersOnly = Annotated[
+    bool, typer.Option("--letters-only", "-l", help="(char) Letters only; each word is a segment (^word$).")
+]
+Temperature = Annotated[
+    float,
+    typer.Option("--temperature", "-t", min=0, help="0 = always the most probable; 1 = the model; higher = flatter."),
+]
+
+
+def table_order(table: NgramTable, model_path: str | None, n: int) -> int:
+    """The order a model of ``n`` gets from ``table``: a clear error past a --model table's
+    orders; past the longest n-gram of a text it was counted from, that longest order.
+
+    Counted from text, a table of orders 1..n lacks the longest orders only when no
+    segment (a line, or a word with --letters-only, start and end markers included)
+    is that long; an order-n model then backs off to that order everywhere, so it
+    *is* that model. Saying so beats refusing.
+    """
+    top = int(table.order.max()) if len(table) else 0
+    if n <= top:
+        return n
+    if model_path is not None:
+        raise UsageError(f"order {n} is more than the model's order {top}: make the table with --orders 1-{n}")
+    warn(
+        f"order {n}: the text has no {n}-grams (its lines, or words with --letters-only, are shorter, "
+        f"start and end markers included); every context backs off to order {top}, so this is the order-{top} model"
+    )
+    return top
+
+
+def build_model(
+    files: list[str] | None,
+    model_path: str | None,
+    n: int | None,
+    unit: Unit,
+    smoothing: Smoothing,
+    k: float,
+    ignore_case: bool,
+    letters_only: bool,
+    encoding: str | None,
+    progress: bool,
+) -> LanguageModel:
+    """A model from a count table (--model) or trained on the input text."""
+    if model_path is not None:
+        table = read_table(model_path, unit.value)
+        largest = int(table.order.max()) if len(table) else 0
+        order = table_order(table, model_path, largest if n is None else n)
+        return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
+    order = 3 if n is None else n
+    with reading(files, encoding, progress, label="training") as reader:
+        table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only)
+    if reader.bytes_read == 0 or len(table) == 0:
+        raise DataError("no text to learn from: the input is empty")
+    return LanguageModel(table, order=table_order(table, None, order), smoothing=smoothing.value, k=k)
+
+
+def start_ids(model: LanguageModel, start: str) -> list[int]:
+    """<s> then the start text's tokens; a token the model lacks is tried in lower case, then is <unk>.
+
+    In a letter model (segments are words) a space starts a new segment: only the last word counts.
+    """
+    pieces = list(start) if model.trie.unit == "char" else start.split()
+    ids = [model.bos]
+    words_model = of_words(model)
+    for piece in pieces:
+        if piece == " " and words_model:
+            ids = [model.bos]
+            continue
+        ids.append(model.index.get(piece, model.index.get(piece.lower(), model.unk)))
+    return ids
