@@ -429,3 +429,20 @@ def iter_lines(texts: Iterator[str]) -> Iterator[str]:
             yield line.rstrip("\r")
     if rest:
         yield rest.rstrip("\r")
+
+
+def exact_lines(texts: Iterator[str]) -> Iterator[tuple[str, bool]]:
+    """Split a stream of text chunks at ``\\n`` only, keeping everything else (``\\r`` too).
+
+    Yields ``(line, ended)``: ``ended`` is False only for a last line with no
+    newline after it, so a command that writes line for line can reproduce
+    its input byte for byte.
+    """
+    rest = ""
+    for text in texts:
+        parts = (rest + text).split("\n")
+        rest = parts.pop()
+        for line in parts:
+            yield line, True
+    if rest:
+        yield rest, False

@@ -6,3 +6,4 @@ from . import plots  # noqa: F401
 from . import generate  # noqa: F401
 from . import lm  # noqa: F401
 from . import wiki  # noqa: F401
+from . import bpe  # noqa: F401
