@@ -191,3 +191,17 @@ def test_model_of_the_other_backend_and_unknown_pieces(run, byte_model, tmp_path
         load_model(str(byte_model), backend="sentencepiece")
     result = run("bpe", "decode", "-t", str(byte_model), input="Ġthe NOT-A-PIECE\n")
     assert result.exit_code == 1 and "line 1: 'NOT-A-PIECE' is not a token" in result.stderr
+
+
+def test_streamed_and_file_training_learn_the_same_merges(run, tmp_path):
+    # A plain UTF-8 file is handed to tokenizers itself; standard input is streamed line by
+    # line through Python. Both must learn the same merges (CRLF line ends included).
+    text = CORPUS.read_text(encoding="utf-8").replace("\n", "\r\n", 200)
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_bytes(text.encode("utf-8"))
+    from_file, from_stdin = tmp_path / "file.json", tmp_path / "stdin.json"
+    assert run("bpe", "train", str(corpus), "--vocab-size", "700", "-o", str(from_file)).exit_code == 0
+    assert run("bpe", "train", "-", "--vocab-size", "700", "-o", str(from_stdin), input=text.encode()).exit_code == 0
+    merges_of = [json.loads(p.read_text())["model"]["merges"] for p in (from_file, from_stdin)]
+    assert merges_of[0] == merges_of[1]
+    assert ["č", "Ċ"] in merges_of[0]  # the CRLF pairs were seen as in a file

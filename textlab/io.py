@@ -446,3 +446,30 @@ def exact_lines(texts: Iterator[str]) -> Iterator[tuple[str, bool]]:
             yield line, True
     if rest:
         yield rest, False
+
+
+def plain_utf8_files(paths: Sequence[str]) -> tuple[bool, bool]:
+    """Whether ``paths`` are all regular, uncompressed files of valid UTF-8 without a
+    byte-order mark (so a native library may read them itself), and whether any
+    holds more than whitespace. One fast pass: decoding checks at C speed.
+    """
+    has_text = False
+    for path in paths:
+        if path == "-" or not os.path.isfile(path):
+            return False, has_text
+        with open(path, "rb") as f:
+            head = f.read(6)
+            if head.startswith(BOM) or any(head.startswith(m) for m in _MAGIC):
+                return False, has_text
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            block = head
+            while True:
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError:
+                    return False, has_text
+                if not block:
+                    break
+                has_text = has_text or bool(block.strip())
+                block = f.read(CHUNK_SIZE)
+    return True, has_text

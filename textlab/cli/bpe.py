@@ -92,7 +92,8 @@ def train(
         raise UsageError(f"{output}: is a directory, give a file name")
     with reading(files, encoding, progress=False) as reader:
         if backend is Backend.tokenizers:
-            tokenizer = train_tokenizers(reader.texts(), options)
+            native_files = reader.paths if encoding in (None, "utf-8", "utf8") else None
+            tokenizer = train_tokenizers(reader.texts(), options, native_files)
             data, size = tokenizer.to_str(pretty=True).encode("utf-8"), tokenizer.get_vocab_size()
         else:
             data = train_sentencepiece(reader.texts(), options)
