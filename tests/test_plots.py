@@ -9,8 +9,8 @@ import pytest
 
 from textlab.heatmap import bigram_matrix, parse_alphabet
 from textlab.io import open_binary
-from textlab.wiki import DumpParser, articles
 from textlab.ngrams import count_ngrams
+from textlab.wiki import DumpParser, articles
 from textlab.zipf import fit_zipf
 
 from .conftest import shared_file

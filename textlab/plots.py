@@ -9,7 +9,6 @@ name and writes atomically, like every textlab output.
 from __future__ import annotations
 
 import warnings
-
 from pathlib import Path
 from typing import Any
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..errors import DataError, UsageError
-from ..io import exact_lines, plain_utf8_files
+from ..io import plain_utf8_files
 
 #: Lines longer than this are cut at a space: a corpus that is one huge line (text8) still streams.
 MAX_LINE = 1 << 20

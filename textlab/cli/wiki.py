@@ -16,7 +16,8 @@ from ..errors import UsageError
 from ..wiki import Article, DumpError, DumpParser, articles
 from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import app
-from .options import Output, Progress as ProgressOpt
+from .options import Output
+from .options import Progress as ProgressOpt
 from .output import warn
 
 wiki_app = typer.Typer(
