@@ -171,6 +171,8 @@ def test_special_tokens_and_max_token_length(run, tmp_path):
         (["train", "--backend", "sentencepiece", "corpora/wikipedia-en.txt", "--vocab-size", "20", "-o", "x.model"],
          "Vocabulary size is smaller than required_chars", 2),
         (["train", "-", "-o", "x.json"], "the corpus is empty", 1),
+        (["train", "--backend", "sentencepiece", "-", "-o", "x.json"], "a SentencePiece model is a binary .model file", 2),
+        (["train", "-", "-o", "x.model"], "add --backend sentencepiece", 2),
         (["train", "--backend", "sentencepiece", "-", "-o", "x.model"], "the corpus is empty", 1),
     ],
 )

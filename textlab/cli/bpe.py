@@ -88,6 +88,10 @@ def train(
     if backend is Backend.sentencepiece and not byte_level:
         raise UsageError("--no-byte-level is for the tokenizers backend; SentencePiece falls back to bytes by itself")
     target = Path(output)
+    if backend is Backend.sentencepiece and target.suffix == ".json":
+        raise UsageError(f"{output}: a SentencePiece model is a binary .model file, not JSON; name it e.g. en.model")
+    if backend is Backend.tokenizers and target.suffix == ".model":
+        raise UsageError(f"{output}: a tokenizers model is JSON; name it e.g. tokenizer.json, or add --backend sentencepiece")
     if target.is_dir():
         raise UsageError(f"{output}: is a directory, give a file name")
     with reading(files, encoding, progress=False) as reader:
