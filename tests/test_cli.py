@@ -140,3 +140,27 @@ def test_debug_shows_a_traceback():
     assert r.returncode == 1 and b"Traceback" in r.stderr
     r = _textlab("letters", "/no/such/file")
     assert r.returncode == 1 and b"Traceback" not in r.stderr
+
+
+def _commands(group, prefix=()):
+    """Every leaf command of the click group behind the typer app, with its path."""
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (typer vendors its own click)
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_command_has_a_purpose_and_an_example(run):
+    import typer
+
+    from textlab.cli import app
+
+    paths = list(_commands(typer.main.get_command(app)))
+    assert ("bpe", "train") in paths and ("wiki", "dump") in paths and ("letters",) in paths
+    for path in paths:
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        text = result.stdout
+        assert "Examples:" in text and "textlab " in text.split("Examples:")[1], f"{' '.join(path)}: no example"
+        assert text.split("Usage:")[1].split("\n")[2].strip(), f"{' '.join(path)}: no purpose line"

@@ -1,11 +1,13 @@
-"""Import every command module so that its commands register on the app."""
+"""Import every command module so that its commands register on the app.
 
-from . import (
-    bpe,  # noqa: F401
-    generate,  # noqa: F401
-    letters,  # noqa: F401
-    lm,  # noqa: F401
-    ngrams,  # noqa: F401
-    plots,  # noqa: F401
-    wiki,  # noqa: F401
-)
+The order is the order of ``textlab --help``: the lecture's order.
+"""
+# ruff: noqa: I001, F401
+
+from . import letters
+from . import ngrams
+from . import plots
+from . import generate
+from . import lm
+from . import bpe
+from . import wiki
