@@ -80,3 +80,16 @@ def zipf_figure(counts: np.ndarray, fit: Any, title: str) -> Any:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     return fig
+
+
+def scatter_figure(coords: np.ndarray, labels: list[str], title: str, explained: float) -> Any:
+    """Words as labelled points on the plane of their first two principal components."""
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(8, 6.5))
+    ax.scatter(coords[:, 0], coords[:, 1], s=12, color="tab:blue")
+    for (x, y), label in zip(coords.tolist(), labels):
+        ax.annotate(label, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=9)
+    ax.set_xlabel("first principal component")
+    ax.set_ylabel("second principal component")
+    ax.set_title(f"{title} ({explained:.0%} of the variance)")
+    return fig

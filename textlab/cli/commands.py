@@ -10,4 +10,5 @@ from . import plots
 from . import generate
 from . import lm
 from . import bpe
+from . import vectors
 from . import wiki

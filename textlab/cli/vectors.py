@@ -1,0 +1,228 @@
+"""``textlab similar``, ``analogy``, ``between``, ``odd-one-out``, ``evaluate`` and ``map``: asking word vectors."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import numpy as np
+import typer
+
+from .. import io, plots
+from ..errors import DataError, UsageError
+from ..vectors import formats
+from ..vectors.evaluate import evaluate_analogies, evaluate_similarity
+from ..vectors.keyed import Vectors
+from ..vectors.project import pca_2d, text_scatter
+from .app import app
+from .options import FormatOpt, NoHeader, Output
+from .output import emit_table, warn
+
+VectorsFile = Annotated[
+    str,
+    typer.Option("--vectors", "-v", help="word2vec text or binary, or GloVe text (recognised from the file).", metavar="FILE"),
+]
+Limit = Annotated[Optional[int], typer.Option("--limit", min=1, help="Keep only the N most frequent words (the file's first N).")]
+TopN = Annotated[int, typer.Option("--top", "-k", min=1, help="How many answers.")]
+
+
+def open_vectors(path: str, limit: int | None) -> Vectors:
+    words, matrix = formats.load(path, limit)
+    return Vectors(words, matrix)
+
+
+class Method(str, Enum):
+    add = "add"
+    mul = "mul"
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  textlab similar -v vectors.txt king\n\n"
+    "  textlab similar -v vectors.txt paris france --not england --top 5",
+)
+def similar(
+    words: Annotated[list[str], typer.Argument(help="One word, or several: their mean is the query.", show_default=False)],
+    vectors: VectorsFile,
+    not_words: Annotated[Optional[list[str]], typer.Option("--not", help="Subtract this word (repeatable).")] = None,
+    top: TopN = 10,
+    limit: Limit = None,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """The words nearest to WORD (cosine similarity); several words: nearest to their mean, as word2vec's `distance`."""
+    v = open_vectors(vectors, limit)
+    rows = v.most_similar(words, not_words or [], top)
+    emit_table(["word", "similarity"], rows, fmt=fmt, output=output, header=not no_header, bar_column="similarity")
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  textlab analogy -v vectors.txt man woman king          # man : woman :: king : ?\n\n"
+    "  textlab analogy -v vectors.txt --method mul hombre mujer rey\n\n"
+    "  printf 'man woman king\\nparis france rome\\n' | textlab analogy -v vectors.txt",
+)
+def analogy(
+    words: Annotated[Optional[list[str]], typer.Argument(help="A B C: A is to B as C is to ?  None: read 'A B C' lines from stdin.", show_default=False)] = None,
+    vectors: VectorsFile = ...,  # type: ignore[assignment]
+    method: Annotated[Method, typer.Option("--method", help="add (3CosAdd, gensim's most_similar) or mul (3CosMul).")] = Method.add,
+    top: TopN = 5,
+    limit: Limit = None,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """A is to B as C is to ...? Ranked answers, the three query words left out.
+
+    Without words, reads questions 'A B C' (one per line) from standard input
+    and answers them all at once.
+    """
+    v = open_vectors(vectors, limit)
+    if words:
+        if len(words) != 3:
+            raise UsageError(f"an analogy takes three words, A B C; got {len(words)}")
+        rows = v.analogy(*words, topn=top, method=method.value)
+        emit_table(["word", "score"], rows, fmt=fmt, output=output, header=not no_header, bar_column="score")
+        return
+    questions, asked = [], []
+    for number, (line, _) in enumerate(io.exact_lines(io.TextReader(["-"]).texts()), start=1):
+        fields = line.split()
+        if not fields or line.startswith(":"):
+            continue
+        if len(fields) < 3:
+            raise DataError(f"line {number}: expected three words 'A B C', got {line!r}")
+        try:
+            questions.append(v.ids(fields[:3]))
+        except DataError as e:
+            raise DataError(f"line {number}: {e}") from None
+        asked.append(fields[:3])
+    if not questions:
+        raise DataError("no questions on standard input (lines 'A B C')")
+    best, scores = v.analogies(np.array(questions, np.int64), topn=1 if top is None else top, method=method.value)
+    rows = [(*q, rank + 1, v.words[i], float(s))
+            for q, ids, ss in zip(asked, best.tolist(), scores.tolist()) for rank, (i, s) in enumerate(zip(ids, ss))]
+    emit_table(["a", "b", "c", "rank", "answer", "score"], rows, fmt=fmt, output=output, header=not no_header)
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  textlab between -v vectors.txt morning night\n\n"
+    "  textlab between -v vectors-es.txt mañana noche --top 5",
+)
+def between(
+    a: Annotated[str, typer.Argument(show_default=False)],
+    b: Annotated[str, typer.Argument(show_default=False)],
+    vectors: VectorsFile,
+    top: TopN = 10,
+    limit: Limit = None,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """The words nearest the midpoint of A and B (the lecture's "mañana ... noche")."""
+    v = open_vectors(vectors, limit)
+    emit_table(["word", "similarity"], v.most_similar([a, b], [], top), fmt=fmt, output=output, header=not no_header,
+               bar_column="similarity")
+
+
+@app.command(
+    "odd-one-out",
+    epilog="Examples:\n\n  textlab odd-one-out -v vectors.txt breakfast lunch dinner car",
+)
+def odd_one_out(
+    words: Annotated[list[str], typer.Argument(help="Three or more words.", show_default=False)],
+    vectors: VectorsFile,
+    limit: Limit = None,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """The word that does not belong: the one least similar to the mean of them all (listed first)."""
+    v = open_vectors(vectors, limit)
+    rows = v.odd_one_out(words)
+    if sys.stderr.isatty() or fmt is not None:
+        print(f"textlab: the odd one out: {rows[0][0]}", file=sys.stderr)
+    emit_table(["word", "similarity_to_mean"], rows, fmt=fmt, output=output, header=not no_header)
+
+
+evaluate_app = typer.Typer(help="Score word vectors on the standard benchmarks.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command(
+    "analogies",
+    epilog="Examples:\n\n"
+    "  textlab evaluate analogies -v vectors.txt questions-words.txt\n\n"
+    "  textlab evaluate analogies -v vectors.bin --restrict-vocab 50000 questions-words.txt",
+)
+def analogies_command(
+    questions: Annotated[str, typer.Argument(help="Questions 'a b c d' under ': section' lines (questions-words.txt).", show_default=False)],
+    vectors: VectorsFile,
+    restrict_vocab: Annotated[int, typer.Option("--restrict-vocab", min=1, help="Use only the N most frequent words, as word2vec's compute-accuracy.")] = 30_000,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Analogy accuracy per section, semantic and syntactic totals, and overall (counted as gensim does)."""
+    v = open_vectors(vectors, None)
+    result = evaluate_analogies(v, questions, restrict_vocab)
+    rows = [(s.name, s.correct, s.total, s.accuracy) for s in result.sections]
+    rows += [(t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())]
+    print(f"textlab: {result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
+          f"{restrict_vocab:,} most frequent", file=sys.stderr)
+    emit_table(["section", "correct", "questions", "accuracy"], rows, fmt=fmt, output=output, header=not no_header)
+
+
+@evaluate_app.command(
+    "similarity",
+    epilog="Examples:\n\n  textlab evaluate similarity -v vectors.txt wordsim353.tsv",
+)
+def similarity_command(
+    pairs: Annotated[str, typer.Argument(help="Tab-separated 'word1 word2 score' lines; '#' lines are comments.", show_default=False)],
+    vectors: VectorsFile,
+    restrict_vocab: Annotated[int, typer.Option("--restrict-vocab", min=1, help="Use only the N most frequent words.")] = 300_000,
+    output: Output = None,
+    fmt: FormatOpt = None,
+    no_header: NoHeader = False,
+) -> None:
+    """Spearman and Pearson correlation between human similarity scores and the vectors' cosines."""
+    v = open_vectors(vectors, None)
+    r = evaluate_similarity(v, pairs, restrict_vocab)
+    emit_table(["pairs", "oov", "spearman", "pearson"], [(r.pairs, r.oov, r.spearman, r.pearson)], fmt=fmt,
+               output=output, header=not no_header)
+
+
+@app.command(
+    "map",
+    epilog="Examples:\n\n"
+    "  textlab map -v vectors.txt king queen man woman paris france rome italy\n\n"
+    "  textlab map -v vectors.txt --top 60 -o map.png",
+)
+def map_command(
+    words: Annotated[Optional[list[str]], typer.Argument(help="The words to place.", show_default=False)] = None,
+    vectors: VectorsFile = ...,  # type: ignore[assignment]
+    top: Annotated[Optional[int], typer.Option("--top", "-k", min=2, help="Place the N most frequent words instead.")] = None,
+    limit: Limit = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE")] = None,
+) -> None:
+    """The "meaning space" picture: words placed by the first two principal components of their vectors.
+
+    In a terminal (or piped) it draws the map in characters; -o writes an image.
+    """
+    if bool(words) == bool(top):
+        raise UsageError("give the words to place, or --top N (not both)")
+    v = open_vectors(vectors, limit)
+    ids = list(range(min(top, len(v)))) if top else v.ids(words or [])
+    if len(ids) < 2:
+        raise UsageError("a map needs at least two words")
+    labels = [v.words[i] for i in ids]
+    coords, explained = pca_2d(v.matrix[ids])
+    if output:
+        plots.check_image_path(output)
+        plots.save_figure(plots.scatter_figure(coords, labels, "Word vectors", explained), output)
+        return
+    with io.atomic_output(None) as out:
+        out.write(text_scatter(coords, labels) + "\n")
+    warn(f"the two axes keep {explained:.0%} of the variance of these {len(ids)} vectors") if sys.stderr.isatty() else None

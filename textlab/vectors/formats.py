@@ -1,0 +1,142 @@
+"""Word-vector files: the word2vec text and binary formats, and GloVe's text format.
+
+    word2vec text     first line "VOCAB DIM", then "word v1 v2 ... vDIM" per line
+    word2vec binary   first line "VOCAB DIM", then per word: "word " + DIM float32 (little-endian) + "\\n"
+    GloVe             like word2vec text, without the first line
+
+The format is recognised from the file itself. Numbers are parsed by NumPy
+in one call over all rows (``np.fromstring``), not one by one in Python;
+only when the count comes out wrong does a slower pass find the line to
+blame.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+import numpy as np
+
+from ..errors import DataError
+from ..io import TextReader, exact_lines, open_binary
+
+
+def _header(line: str) -> tuple[int, int] | None:
+    fields = line.split()
+    if len(fields) == 2 and all(f.isdigit() for f in fields):
+        return int(fields[0]), int(fields[1])
+    return None
+
+
+def _is_binary(path: str) -> bool:
+    stream, _ = open_binary(path)
+    try:
+        head = stream.read(4096)
+    finally:
+        stream.close()
+    first, _, rest = head.partition(b"\n")
+    if _header(first.decode("latin-1")) is None:
+        return False
+    try:
+        rest.decode("utf-8")
+        return False
+    except UnicodeDecodeError as e:  # float32 bytes are not text (a cut at the end of the block is fine)
+        return e.start < len(rest) - 4
+
+
+def load(path: str, limit: int | None = None, encoding: str | None = None) -> tuple[list[str], np.ndarray]:
+    """Words and their vectors (float32, one row a word) from a file in any of the three formats.
+
+    ``limit`` keeps the first N rows: these files list the most frequent words first.
+    """
+    if _is_binary(path):
+        return _load_binary(path, limit)
+    return _load_text(path, limit, encoding)
+
+
+def _load_text(path: str, limit: int | None, encoding: str | None) -> tuple[list[str], np.ndarray]:
+    lines = (line for line, _ in exact_lines(TextReader([path], encoding=encoding).texts()))
+    first = next(lines, None)
+    if first is None or not first.strip():
+        raise DataError(f"{path}: empty vectors file")
+    header = _header(first)
+    rows = [] if header else [first]
+    wanted = header[0] if header else None
+    keep = min(x for x in (wanted, limit) if x is not None) if (wanted or limit) else None
+    for line in lines:
+        if keep is not None and len(rows) >= keep:
+            break
+        if line.strip():
+            rows.append(line)
+    if header and len(rows) < (keep or 0):
+        raise DataError(f"{path}: the header says {header[0]:,} vectors, the file has {len(rows):,}")
+    words, numbers = [], []
+    for line in rows:
+        word, _, rest = line.rstrip().partition(" ")
+        words.append(word)
+        numbers.append(rest)
+    dim = header[1] if header else len(numbers[0].split())
+    if dim == 0:
+        raise DataError(f"{path}: vectors of dimension 0")
+    values = np.fromstring(" ".join(numbers), dtype=np.float32, sep=" ")  # text mode: one C loop
+    if values.size != len(rows) * dim:
+        _blame(path, numbers, dim, first_line=2 if header else 1)
+    return words, values.reshape(len(rows), dim)
+
+
+def _blame(path: str, numbers: list[str], dim: int, first_line: int) -> None:
+    """Find the row that broke the parse (too few or too many numbers, or not a number) and say so."""
+    for number, rest in enumerate(numbers, start=first_line):
+        fields = rest.split()
+        for field in fields:
+            try:
+                float(field)
+            except ValueError:
+                raise DataError(f"{path}:{number}: {field[:30]!r} is not a number") from None
+        if len(fields) != dim:
+            raise DataError(f"{path}:{number}: {len(fields)} numbers, but the vectors have {dim} (ragged rows?)")
+    raise DataError(f"{path}: could not read the numbers")
+
+
+def _load_binary(path: str, limit: int | None) -> tuple[list[str], np.ndarray]:
+    stream, _ = open_binary(path)
+    try:
+        data = stream.read()
+    finally:
+        stream.close()
+    head_end = data.index(b"\n")
+    header = _header(data[:head_end].decode("latin-1"))
+    assert header is not None
+    count, dim = header
+    if dim == 0:
+        raise DataError(f"{path}: vectors of dimension 0")
+    count = min(count, limit) if limit else count
+    words: list[str] = []
+    matrix = np.empty((count, dim), np.float32)
+    width = 4 * dim
+    at = head_end + 1
+    for row in range(count):  # one step per word; the numbers are copied as a block
+        while at < len(data) and data[at] in (10, 13):  # the newline after the previous vector
+            at += 1
+        space = data.find(b" ", at)
+        if space < 0 or space + 1 + width > len(data):
+            raise DataError(f"{path}: the header says {header[0]:,} vectors, the file ends after {row:,}")
+        words.append(data[at:space].decode("utf-8", errors="replace"))
+        matrix[row] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
+        at = space + 1 + width
+    return words, matrix
+
+
+def save(words: list[str], matrix: np.ndarray, out: IO[bytes], binary: bool = False) -> None:
+    """Write vectors in the word2vec text format (or ``binary``), as the C tool and gensim read them."""
+    count, dim = matrix.shape
+    out.write(f"{count} {dim}\n".encode())
+    matrix = np.ascontiguousarray(matrix, dtype="<f4")
+    if binary:
+        for word, row in zip(words, matrix):
+            out.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
+        return
+    for start in range(0, count, 10_000):  # numbers formatted a block at a time
+        block = matrix[start : start + 10_000]
+        text = np.char.mod("%.6g", block)
+        lines = [word + " " + " ".join(row) for word, row in zip(words[start : start + 10_000], text.tolist())]
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))

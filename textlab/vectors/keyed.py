@@ -1,0 +1,191 @@
+"""Asking word vectors questions: nearest words, analogies, midpoints, the odd one out.
+
+Everything is cosine similarity: rows are scaled to unit length once, and a
+query is one matrix product against all of them (NumPy hands it to BLAS,
+which uses every core). The arithmetic follows gensim's ``KeyedVectors`` so
+the answers are the same:
+
+    most_similar(positive, negative)   mean of the unit vectors (+1 for positive, -1 for negative),
+                                        scaled to unit length; the words nearest to it
+    3CosAdd  a : b :: c : ?            most_similar(positive=[b, c], negative=[a])
+    3CosMul  a : b :: c : ?            argmax  s(x,b) s(x,c) / (s(x,a) + 1e-6),  s = (1 + cos) / 2
+                                        (Levy and Goldberg 2014)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..errors import DataError, UsageError
+
+
+def _top_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best columns of every row, best first. For a few, ``k`` passes of argmax
+    (a fast vectorised scan) beat a partition of every row; ``scores`` is overwritten."""
+    if k > 16:
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(scores, best, axis=1), axis=1, kind="stable")
+        best = np.take_along_axis(best, order, axis=1)
+        return best, np.take_along_axis(scores, best, axis=1)
+    rows = np.arange(len(scores))
+    best = np.empty((len(scores), k), np.int64)
+    values = np.empty((len(scores), k), scores.dtype)
+    for j in range(k):
+        best[:, j] = scores.argmax(axis=1)
+        values[:, j] = scores[rows, best[:, j]]
+        scores[rows, best[:, j]] = -np.inf
+    return best, values
+
+
+class UnknownWord(DataError):
+    """A query word that is not among the vectors' words."""
+
+
+class Vectors:
+    """Words and their vectors, with cosine-similarity queries.
+
+    >>> v = Vectors(["king", "queen", "man", "woman"], np.array([[1, 1], [1, -1], [2, 1.1], [2, -0.9]], np.float32))
+    >>> v.analogy("man", "woman", "king")[0][0]
+    'queen'
+    """
+
+    def __init__(self, words: list[str], matrix: np.ndarray) -> None:
+        if len(words) != len(matrix):
+            raise ValueError("one vector a word")
+        self.words = words
+        self.matrix = np.asarray(matrix, np.float32)
+        self.index: dict[str, int] = {}
+        for i, w in enumerate(words):
+            self.index.setdefault(w, i)  # a word listed twice: its first (most frequent) row
+        self.norms = np.linalg.norm(self.matrix, axis=1).astype(np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.unit = np.nan_to_num(self.matrix / self.norms[:, None])  # an all-zero row stays zero
+        # Lowercase vectors (as textlab words writes them): fold the queries too.
+        self.lowercase = not any(w != w.lower() for w in words)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+    # -- words -----------------------------------------------------------------------
+    def id(self, word: str) -> int:
+        """The row of ``word``; an unknown word is an error that suggests close spellings."""
+        i = self.index.get(word.lower() if self.lowercase else word)
+        if i is None:
+            close = difflib.get_close_matches(word.lower() if self.lowercase else word, self.words[:50_000], n=3)
+            hint = f"did you mean {', '.join(close)}?" if close else None
+            raise UnknownWord(f"{word!r} is not among the {len(self):,} words of the vectors", hint)
+        return i
+
+    def ids(self, words: Sequence[str]) -> list[int]:
+        return [self.id(w) for w in words]
+
+    # -- queries -----------------------------------------------------------------------
+    def _mean(self, positive: Sequence[int], negative: Sequence[int]) -> np.ndarray:
+        """Unit-length mean of the unit vectors, +1 for positive and -1 for negative (gensim's order)."""
+        mean = np.zeros(self.dim, np.float32)
+        for i in positive:
+            mean += self.unit[i]
+        for i in negative:
+            mean -= self.unit[i]
+        mean /= len(positive) + len(negative)
+        return (mean / np.linalg.norm(mean)).astype(np.float32) if np.any(mean) else mean
+
+    def _top(self, scores: np.ndarray, exclude: Sequence[int], topn: int) -> list[tuple[str, float]]:
+        scores = scores.copy()
+        scores[list(exclude)] = -np.inf
+        topn = min(topn, len(scores) - len(set(exclude)))
+        if topn <= 0:
+            return []
+        best = np.argpartition(-scores, topn - 1)[:topn]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.words[i], float(scores[i])) for i in best]
+
+    def most_similar(
+        self, positive: Sequence[str], negative: Sequence[str] = (), topn: int = 10, restrict: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The words nearest to the mean of ``positive`` minus ``negative`` (the query words excluded)."""
+        if not positive and not negative:
+            raise UsageError("give at least one word")
+        pos, neg = self.ids(positive), self.ids(negative)
+        end = restrict or len(self)
+        scores = self.matrix[:end] @ self._mean(pos, neg) / self.norms[:end]
+        return self._top(np.nan_to_num(scores, nan=-np.inf), [i for i in pos + neg if i < end], topn)
+
+    def most_similar_cosmul(
+        self, positive: Sequence[str], negative: Sequence[str] = (), topn: int = 10, restrict: int | None = None
+    ) -> list[tuple[str, float]]:
+        """3CosMul: similarities shifted to [0, 1], multiplied for positive, divided for negative."""
+        pos, neg = self.ids(positive), self.ids(negative)
+        end = restrict or len(self)
+        unit = self.unit[:end]
+        score = np.ones(end, np.float32)
+        for i in pos:
+            score *= (1 + unit @ self.unit[i]) / 2
+        below = np.ones(end, np.float32)
+        for i in neg:
+            below *= (1 + unit @ self.unit[i]) / 2
+        return self._top(score / (below + 1e-6), [i for i in pos + neg if i < end], topn)
+
+    def analogy(self, a: str, b: str, c: str, topn: int = 10, method: str = "add") -> list[tuple[str, float]]:
+        """a is to b as c is to ?  (``method`` "add" is 3CosAdd, "mul" 3CosMul)."""
+        if method == "mul":
+            return self.most_similar_cosmul([b, c], [a], topn)
+        return self.most_similar([b, c], [a], topn)
+
+    def analogies(
+        self, questions: np.ndarray, topn: int = 1, method: str = "add", restrict: int | None = None, batch: int = 1024
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Answers to many analogies at once: ``questions`` is (m, 3) rows of ids a, b, c.
+
+        Returns the ids of the ``topn`` answers (m, topn) and their scores. The
+        three query words are never answers. One matrix product per batch.
+        """
+        end = restrict or len(self)
+        unit = self.unit[:end]
+        vectors_t = np.ascontiguousarray(self.matrix[:end].T)  # (dim, end): each batch is one product
+        inv_norms = 1 / self.norms[:end]
+        zero = ~np.isfinite(inv_norms)
+        out_ids = np.empty((len(questions), topn), np.int64)
+        out_scores = np.empty((len(questions), topn), np.float32)
+        rows = np.arange(min(batch, len(questions)))
+        for start in range(0, len(questions), batch):
+            q = questions[start : start + batch]
+            a, b, c = (self.unit[q[:, k]] for k in range(3))
+            if method == "mul":
+                s = [(1 + x @ unit.T) / 2 for x in (a, b, c)]  # (m, end) each
+                scores = s[1] * s[2] / (s[0] + 1e-6)
+            else:
+                mean = (b + c - a) / 3
+                mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+                scores = mean @ vectors_t  # cos = v . mean / |v|, as gensim computes it
+                scores *= inv_norms
+            if zero.any():
+                scores[:, zero] = -np.inf
+            r = rows[: len(q)]
+            for k in range(3):
+                inside = q[:, k] < end
+                scores[r[inside], q[inside, k]] = -np.inf
+            best, best_scores = _top_rows(scores, topn)
+            out_ids[start : start + len(q)] = best
+            out_scores[start : start + len(q)] = best_scores
+        return out_ids, out_scores
+
+    def similarity(self, a: str, b: str) -> float:
+        return float(self.unit[self.id(a)] @ self.unit[self.id(b)])
+
+    def odd_one_out(self, words: Sequence[str]) -> list[tuple[str, float]]:
+        """Each word with its similarity to the mean of all of them, least similar (the odd one) first."""
+        if len(words) < 3:
+            raise UsageError("give at least three words")
+        ids = self.ids(words)
+        mean = self._mean(ids, [])
+        sims = self.unit[ids] @ mean
+        order = np.argsort(sims, kind="stable")
+        return [(self.words[ids[i]], float(sims[i])) for i in order]
