@@ -77,7 +77,10 @@ def _load_text(path: str, limit: int | None, encoding: str | None) -> tuple[list
     dim = header[1] if header else len(numbers[0].split())
     if dim == 0:
         raise DataError(f"{path}: vectors of dimension 0")
-    values = np.fromstring(" ".join(numbers), dtype=np.float32, sep=" ")  # text mode: one C loop
+    try:
+        values = np.fromstring(" ".join(numbers), dtype=np.float32, sep=" ")  # text mode: one C loop
+    except ValueError:  # something that is not a number: find it
+        values = np.empty(0, np.float32)
     if values.size != len(rows) * dim:
         _blame(path, numbers, dim, first_line=2 if header else 1)
     return words, values.reshape(len(rows), dim)
