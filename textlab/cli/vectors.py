@@ -68,7 +68,7 @@ def analogy(
     words: Annotated[Optional[list[str]], typer.Argument(help="A B C: A is to B as C is to ?  None: read 'A B C' lines from stdin.", show_default=False)] = None,
     vectors: VectorsFile = ...,  # type: ignore[assignment]
     method: Annotated[Method, typer.Option("--method", help="add (3CosAdd, gensim's most_similar) or mul (3CosMul).")] = Method.add,
-    top: TopN = 5,
+    top: Annotated[Optional[int], typer.Option("--top", "-k", min=1, help="How many answers.  [default: 5, or 1 a question from stdin]", show_default=False)] = None,
     limit: Limit = None,
     output: Output = None,
     fmt: FormatOpt = None,
@@ -83,7 +83,7 @@ def analogy(
     if words:
         if len(words) != 3:
             raise UsageError(f"an analogy takes three words, A B C; got {len(words)}")
-        rows = v.analogy(*words, topn=top, method=method.value)
+        rows = v.analogy(*words, topn=top or 5, method=method.value)
         emit_table(["word", "score"], rows, fmt=fmt, output=output, header=not no_header, bar_column="score")
         return
     questions, asked = [], []
@@ -100,7 +100,7 @@ def analogy(
         asked.append(fields[:3])
     if not questions:
         raise DataError("no questions on standard input (lines 'A B C')")
-    best, scores = v.analogies(np.array(questions, np.int64), topn=1 if top is None else top, method=method.value)
+    best, scores = v.analogies(np.array(questions, np.int64), topn=top or 1, method=method.value)
     rows = [(*q, rank + 1, v.words[i], float(s))
             for q, ids, ss in zip(asked, best.tolist(), scores.tolist()) for rank, (i, s) in enumerate(zip(ids, ss))]
     emit_table(["a", "b", "c", "rank", "answer", "score"], rows, fmt=fmt, output=output, header=not no_header)
@@ -142,8 +142,7 @@ def odd_one_out(
     """The word that does not belong: the one least similar to the mean of them all (listed first)."""
     v = open_vectors(vectors, limit)
     rows = v.odd_one_out(words)
-    if sys.stderr.isatty() or fmt is not None:
-        print(f"textlab: the odd one out: {rows[0][0]}", file=sys.stderr)
+    print(f"textlab: the odd one out: {rows[0][0]}", file=sys.stderr)
     emit_table(["word", "similarity_to_mean"], rows, fmt=fmt, output=output, header=not no_header)
 
 
