@@ -10,5 +10,6 @@ from . import plots
 from . import generate
 from . import lm
 from . import bpe
+from . import word2vec
 from . import vectors
 from . import wiki

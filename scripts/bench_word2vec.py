@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Benchmark `textlab word2vec` against gensim's Word2Vec (2 workers), side by side: speed, memory, quality.
+
+    pip install -e '.[bench]'
+    python scripts/bench_word2vec.py [--epochs 5] [--modes sg,cbow]
+
+Corpus: the word stream (`textlab words`) of Webster's 1913 plus the prose of
+the English Wikipedia sample (`textlab wiki dump`), about 5.8 million words.
+Settings on both sides: 100 dimensions, window 5, 5 negatives, sample 1e-3,
+min-count 5, the C tool's learning rates, --epochs. For each mode:
+  * gensim  - Word2Vec(corpus_file=..., workers=2), in a subprocess under /usr/bin/time
+  * textlab - the whole `textlab word2vec` command, under /usr/bin/time
+words/s = corpus words x epochs / training seconds (gensim: its own training time; textlab:
+the whole command, reading and writing included). Quality: analogy accuracy on
+questions-words.txt over the 30,000 most frequent words, counted as gensim's
+evaluate_word_analogies counts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import lzma
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+from textlab.vectors import Vectors, evaluate_analogies, formats  # noqa: E402
+
+TEXTLAB = [sys.executable, "-m", "textlab"]
+GENSIM = """
+import sys, time
+from gensim.models import Word2Vec
+sg = sys.argv[2] == "sg"
+t = time.perf_counter()
+model = Word2Vec(corpus_file=sys.argv[1], vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
+                 sg=int(sg), alpha=0.025 if sg else 0.05, workers=2, epochs=int(sys.argv[3]), seed=1)
+print(time.perf_counter() - t)
+model.wv.save_word2vec_format(sys.argv[4])
+"""
+
+
+def timed_rss(args: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak memory (MB) and stdout of a command."""
+    t = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t
+    rss = next(int(x.split(":")[1]) for x in proc.stderr.splitlines() if "Maximum resident set size" in x) / 1024
+    return wall, rss, proc.stdout
+
+
+def accuracy(path: Path) -> float:
+    result = evaluate_analogies(Vectors(*formats.load(str(path))), str(SHARED / "questions-words.txt"), 30_000)
+    return result.total().accuracy
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--modes", default="sg,cbow")
+    args = ap.parse_args()
+    try:
+        import gensim  # noqa: F401
+    except ImportError:
+        sys.exit("the peer is not installed: pip install gensim (or pip install -e '.[bench]')")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        text = tmp / "webster.txt"
+        text.write_bytes(lzma.open(SHARED / "webster1913.txt.xz").read())
+        corpus = tmp / "corpus.words"
+        prose = subprocess.run([*TEXTLAB, "wiki", "dump", str(SHARED / "enwiki-sample.xml.bz2")],
+                               check=True, capture_output=True).stdout
+        words = subprocess.run([*TEXTLAB, "words", str(text), "-"], input=prose, check=True, capture_output=True).stdout
+        corpus.write_bytes(words)
+        n_words = len(words.split())
+        print(f"corpus: Webster's 1913 + the English Wikipedia sample, {n_words:,} words; "
+              f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, 2 CPUs")
+        print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'peak MB':>8} {'accuracy':>9}")
+        for mode in args.modes.split(","):
+            peer_out = tmp / f"gensim-{mode}.txt"
+            wall, rss, out = timed_rss([sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)])
+            peer_train = float(out.strip().splitlines()[0])
+            peer_speed = n_words * args.epochs / peer_train
+            print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
+            ours_out = tmp / f"textlab-{mode}.txt"
+            cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
+            wall, rss, _ = timed_rss(cmd + (["--cbow"] if mode == "cbow" else []))
+            speed = n_words * args.epochs / wall
+            print(f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
+                  f"   speed {speed / peer_speed:.2f}x gensim")
+
+
+if __name__ == "__main__":
+    main()

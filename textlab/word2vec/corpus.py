@@ -1,0 +1,105 @@
+"""A corpus for word2vec: its vocabulary, and the whole text as one compact array of word ids.
+
+One pass over the text (``textlab words`` output: a document per line,
+words separated by spaces) maps every word to an integer with the
+NumPy-hashed ``textlab.vocab.Vocabulary`` and keeps the ids in an
+``int32`` array, 4 bytes a word (5.4 million words: 22 MB), plus the
+positions where lines start. The vocabulary is then sorted by frequency
+(most frequent first, as the word2vec file format lists it), cut by
+``min_count`` and ``max_vocab``, and the id array renumbered: a word left
+out becomes -1 and is skipped in training, as the C tool skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import DataError, UsageError
+from ..ngrams import _word_chunks
+from ..vocab import Vocabulary, hash_words
+
+
+@dataclass
+class Corpus:
+    """``words[i]`` has count ``counts[i]`` (most frequent first); ``ids`` is the text
+    (-1 where a word was left out), ``line_starts`` where each line begins in it."""
+
+    words: list[str]
+    counts: np.ndarray
+    ids: np.ndarray
+    line_starts: np.ndarray
+    total_words: int  # every word of the text, the left-out ones included
+
+    @property
+    def kept_words(self) -> int:
+        return int(self.counts.sum())
+
+    def sentence_of(self) -> np.ndarray:
+        """The line number of every position (two words are in one window only on one line)."""
+        marks = np.zeros(len(self.ids), np.int32)
+        marks[self.line_starts[1:]] = 1
+        return np.cumsum(marks, dtype=np.int32)
+
+
+def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:
+    """Read the text once: vocabulary, counts, the id array and the line starts."""
+    vocab = Vocabulary()
+    parts: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    offset = 0
+    newline_pending = True  # the text starts a line
+    for piece in _word_chunks(chunks):
+        hashed = hash_words(piece)
+        if not len(hashed.keys):
+            newline_pending |= b"\n" in piece
+            continue
+        ids = vocab.encode(hashed).astype(np.int32)
+        first_of_line = hashed.newline_before.copy()
+        first_of_line[0] |= newline_pending
+        newline_pending = b"\n" in piece[len(piece.rstrip()) :]
+        starts.append(np.flatnonzero(first_of_line) + offset)
+        parts.append(ids)
+        offset += len(ids)
+    if offset == 0:
+        raise DataError("no words to learn from: the corpus is empty")
+    raw = np.concatenate(parts)
+    counts = np.bincount(raw, minlength=len(vocab))
+    # Most frequent first; ties in order of first appearance (a stable sort), as the C tool keeps them.
+    order = np.argsort(-counts, kind="stable")
+    keep = order[counts[order] >= min_count]
+    if max_vocab is not None:
+        keep = keep[:max_vocab]
+    if len(keep) == 0:
+        raise DataError(
+            f"no word occurs {min_count} times or more ({offset:,} words, {len(vocab):,} distinct)",
+            "lower --min-count, or give a bigger corpus",
+        )
+    if len(keep) == 1:
+        raise DataError(f"only one word ({vocab.words[keep[0]]!r}) occurs {min_count} times or more: nothing to relate it to",
+                        "lower --min-count, or give a bigger corpus")
+    new_id = np.full(len(vocab), -1, np.int32)
+    new_id[keep] = np.arange(len(keep), dtype=np.int32)
+    line_starts = np.concatenate(starts) if starts else np.zeros(1, np.int64)
+    return Corpus(
+        words=[vocab.words[i] for i in keep.tolist()],
+        counts=counts[keep].astype(np.int64),
+        ids=new_id[raw],
+        line_starts=line_starts.astype(np.int64),
+        total_words=offset,
+    )
+
+
+def check_settings(dim: int, window: int, negative: int, epochs: int, min_count: int) -> None:
+    if dim < 1:
+        raise UsageError("--dim must be at least 1 (100 is the usual)")
+    if window < 1:
+        raise UsageError("--window must be at least 1")
+    if negative < 1:
+        raise UsageError("--negative must be at least 1 (textlab trains with negative sampling)")
+    if epochs < 1:
+        raise UsageError("--epochs must be at least 1")
+    if min_count < 1:
+        raise UsageError("--min-count must be at least 1")
