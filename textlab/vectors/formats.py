@@ -138,8 +138,8 @@ def save(words: list[str], matrix: np.ndarray, out: IO[bytes], binary: bool = Fa
         for word, row in zip(words, matrix):
             out.write(word.encode("utf-8") + b" " + row.tobytes() + b"\n")
         return
-    for start in range(0, count, 10_000):  # numbers formatted a block at a time
-        block = matrix[start : start + 10_000]
+    for start in range(0, count, 2_000):  # numbers formatted a block at a time (bounded memory)
+        block = matrix[start : start + 2_000]
         text = np.char.mod("%.6g", block)
-        lines = [word + " " + " ".join(row) for word, row in zip(words[start : start + 10_000], text.tolist())]
+        lines = [word + " " + " ".join(row) for word, row in zip(words[start : start + 2_000], text.tolist())]
         out.write(("\n".join(lines) + "\n").encode("utf-8"))
