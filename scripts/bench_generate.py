@@ -19,24 +19,17 @@ reported per token as well as in total; its training is timed in full.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from benchutil import median_time as timed  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 
 
-def timed(fn, repeat: int):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
 
 
 def main() -> None:

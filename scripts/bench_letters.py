@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import lzma
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchutil import peak_rss_mb  # scripts/benchutil.py
+from benchutil import median_time as _median_time  # scripts/benchutil.py
+from benchutil import peak_rss_mb
+
+
+def median_time(fn, repeat: int) -> float:
+    return _median_time(fn, repeat)[0]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -42,13 +46,6 @@ def webster(tmp: Path) -> Path:
     return out
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def run_counter(path: Path) -> None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchutil import median_time  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
@@ -37,15 +38,6 @@ from textlab.vectors import (  # noqa: E402
     formats,  # noqa: E402
 )
 from textlab.words import normalize_words  # noqa: E402
-
-
-def median_time(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), result
 
 
 def main() -> None:

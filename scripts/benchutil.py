@@ -12,3 +12,16 @@ def peak_rss_mb(args: list[str]) -> float:
         if "Maximum resident set size" in line:
             return int(line.split(":")[1]) / 1024
     raise RuntimeError("no maximum resident set size in /usr/bin/time output")
+
+
+def median_time(fn, repeat: int = 3):  # type: ignore[no-untyped-def]
+    """Median seconds of ``repeat`` calls of ``fn``, and what the last call returned."""
+    import statistics
+    import time
+
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result

@@ -54,3 +54,17 @@ class Runner:
 @pytest.fixture
 def run() -> Runner:
     return Runner()
+
+
+def run_pipeline(run, line: str) -> str:
+    """Run a shell pipeline of textlab commands in-process, each stage's stdout the next one's stdin."""
+    import shlex
+
+    data = None
+    for stage in line.split(" | "):
+        argv = shlex.split(stage)
+        assert argv[0] == "textlab", stage
+        result = run(*argv[1:], input=data)
+        assert result.exit_code == 0, f"{stage}: {result.stderr}"
+        data = result.stdout
+    return data or ""

@@ -9,13 +9,12 @@ the installed ``textlab`` command.
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
 import subprocess
 
 import pytest
 
-from .conftest import ROOT, SHARED
+from .conftest import ROOT, SHARED, run_pipeline
 
 
 def examples() -> list[tuple[str, str]]:
@@ -30,15 +29,6 @@ def examples() -> list[tuple[str, str]]:
     return found
 
 
-def run_pipeline(run, line: str) -> str:
-    data = None
-    for stage in line.split(" | "):
-        argv = shlex.split(stage)
-        assert argv[0] == "textlab", stage
-        result = run(*argv[1:], input=data)
-        assert result.exit_code == 0, f"{stage}: {result.stderr}"
-        data = result.stdout
-    return data or ""
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from textlab.wiki import Namespaces, clean
 from textlab.wiki.fetch import WikipediaClient
 
-from .conftest import ROOT, shared_file
+from .conftest import ROOT, run_pipeline, shared_file
 
 LEAKS = ["{{", "}}", "[[", "]]", "{|", "|}", "<ref", "&lt;", "File:", "Category:", "Image:"]
 
@@ -336,18 +336,6 @@ def test_client_library_use(fake, tmp_path):
 
 
 # -- the README's examples -------------------------------------------------------
-def run_pipeline(run, line: str) -> str:
-    """Run a shell pipeline of textlab commands in-process, each stage's stdout the next one's stdin."""
-    import shlex
-
-    data = None
-    for stage in line.split(" | "):
-        argv = shlex.split(stage)
-        assert argv[0] == "textlab", stage
-        result = run(*argv[1:], input=data)
-        assert result.exit_code == 0, f"{stage}: {result.stderr}"
-        data = result.stdout
-    return data or ""
 
 
 def readme_block(heading: str) -> list[str]:
