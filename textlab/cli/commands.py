@@ -13,3 +13,4 @@ from . import bpe
 from . import word2vec
 from . import vectors
 from . import wiki
+from . import tour
