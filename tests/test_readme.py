@@ -58,3 +58,19 @@ def test_readme_example(run, monkeypatch, workdir, command, output):
 
 def test_the_readme_has_examples():
     assert len(examples()) >= 6
+
+
+def test_readme_python_example_runs(monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", readme, flags=re.S).group(1)
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "README.md", "exec"), {})
+    assert "['th', 'he', 'in', 'an', 'er']" in capsys.readouterr().out
+
+
+def test_setup_runs_the_tour():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = readme[readme.index("## Set up"):]
+    first, second = re.search(r"```sh\n(.*?)```", setup, flags=re.S).group(1).strip().splitlines()
+    assert first.endswith("pip install -e . && textlab tour")
+    assert second == "pip install -e '.[test]' && python -m pytest"
