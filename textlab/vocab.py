@@ -62,6 +62,11 @@ def _power_tables() -> tuple[np.ndarray, np.ndarray]:
     """B**i and B**-i for every position in a span: 32 MB, built on first use, not at import."""
     return _powers(_B, SPAN + 1), _powers(np.uint64(_inverse(int(_B))), SPAN + 1)
 
+def release_hash_tables() -> None:
+    """Free the 32 MB of power tables (a long job that has finished hashing wants the memory back)."""
+    _power_tables.cache_clear()
+
+
 #: Bytes that separate words: space, tab, newline, carriage return, and the other controls.
 _SEPARATOR = np.zeros(256, bool)
 _SEPARATOR[:33] = True

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import DataError, UsageError
 from ..ngrams import _word_chunks
-from ..vocab import Vocabulary, hash_words
+from ..vocab import Vocabulary, hash_words, release_hash_tables
 
 
 @dataclass
@@ -37,11 +37,9 @@ class Corpus:
     def kept_words(self) -> int:
         return int(self.counts.sum())
 
-    def sentence_of(self) -> np.ndarray:
-        """The line number of every position (two words are in one window only on one line)."""
-        marks = np.zeros(len(self.ids), np.int32)
-        marks[self.line_starts[1:]] = 1
-        return np.cumsum(marks, dtype=np.int32)
+    def lines_of(self, start: int, stop: int) -> np.ndarray:
+        """The line number of positions start..stop-1 (two words share a window only on one line)."""
+        return np.searchsorted(self.line_starts, np.arange(start, stop), side="right")
 
 
 def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:
@@ -66,6 +64,7 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     if offset == 0:
         raise DataError("no words to learn from: the corpus is empty")
     raw = np.concatenate(parts)
+    del parts  # memory: the corpus is held once, as ``raw``, from here on
     counts = np.bincount(raw, minlength=len(vocab))
     # Most frequent first; ties in order of first appearance (a stable sort), as the C tool keeps them.
     order = np.argsort(-counts, kind="stable")
@@ -82,11 +81,14 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
                         "lower --min-count, or give a bigger corpus")
     new_id = np.full(len(vocab), -1, np.int32)
     new_id[keep] = np.arange(len(keep), dtype=np.int32)
+    for at in range(0, len(raw), 1 << 20):  # renumber in place, a slice at a time: no second copy
+        raw[at : at + (1 << 20)] = new_id[raw[at : at + (1 << 20)]]
     line_starts = np.concatenate(starts) if starts else np.zeros(1, np.int64)
+    release_hash_tables()
     return Corpus(
         words=[vocab.words[i] for i in keep.tolist()],
         counts=counts[keep].astype(np.int64),
-        ids=new_id[raw],
+        ids=raw,
         line_starts=line_starts.astype(np.int64),
         total_words=offset,
     )

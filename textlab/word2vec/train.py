@@ -214,7 +214,6 @@ def fit(corpus: Corpus, settings: Settings, report: Callable[[Progress], None] |
     w_out = np.zeros((vocab, dim), np.float32)
     keep = keep_probability(corpus.counts, settings.sample)
     noise = noise_distribution(corpus.counts)
-    lines = corpus.sentence_of()
     start_alpha = settings.start_alpha
     total = settings.epochs * corpus.kept_words
     done = 0  # words of the text (before sub-sampling) gone through, over all epochs
@@ -233,7 +232,7 @@ def fit(corpus: Corpus, settings: Settings, report: Callable[[Progress], None] |
                 known = ids >= 0
                 words_here = int(known.sum())
                 kept = known & (rng.random(len(ids)) < keep[np.maximum(ids, 0)])
-                block_ids, block_lines = ids[kept], lines[start : start + BLOCK][kept]
+                block_ids, block_lines = ids[kept], corpus.lines_of(start, start + len(ids))[kept]
                 alpha = start_alpha * max(1 - done / (total + 1), 1e-4)
                 reach = rng.integers(1, settings.window + 1, len(block_ids))
                 centres, contexts = window_pairs(block_ids, block_lines, reach, settings.window)
