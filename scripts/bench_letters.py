@@ -32,7 +32,7 @@ def median_time(fn, repeat: int) -> float:
     return _median_time(fn, repeat)[0]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import lzma
+import os
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ from pathlib import Path
 from benchutil import peak_rss_mb  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
 from textlab.io import TextReader  # noqa: E402

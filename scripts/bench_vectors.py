@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import lzma
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,7 +28,7 @@ from pathlib import Path
 from benchutil import median_time  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
 from textlab.io import TextReader  # noqa: E402

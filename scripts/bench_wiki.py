@@ -30,7 +30,7 @@ from pathlib import Path
 from benchutil import peak_rss_mb  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "data" / "enwiki-sample.xml.bz2"
+SAMPLE = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data")) / "enwiki-sample.xml.bz2"
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
 

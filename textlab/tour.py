@@ -31,6 +31,7 @@ class Pipeline:
     stdin: str | None = None
     show: int = 15
     label: str | None = None  # print the output on one line after this label (side by side)
+    joiner: str = "  "  # what goes between the output lines when they are put on one line
 
     def shell(self) -> str:
         text = " | ".join(shlex.join(["textlab", *s]) for s in self.stages)
@@ -74,7 +75,8 @@ def steps(corpus: str, lang: str = "en") -> list[Step]:
              [Pipeline([["letters", "--compare", "english", corpus, "--top", "10"]])]),
         Step("random-letters", "Random letters",
              "Draw letters at random with the frequencies just counted: first letters alone, then with the space.",
-             [Pipeline([["generate", "-n", "1", "--letters-only", "-i", "--words", "--count", "1", "--length", "60", "--seed", "1", corpus]]),
+             [Pipeline([["generate", "-n", "1", "--letters-only", "-i", "--words", "--count", "12", "--seed", "1", corpus]],
+                       label="without the space:", joiner=""),
               Pipeline([["generate", "-n", "1", "-i", "--length", "60", "--seed", "1", corpus]])]),
         Step("pairs", "Letter pairs",
              "How often each letter follows each other one: row q is all u. The full picture goes to pairs.png.",
@@ -162,7 +164,7 @@ def run_tour(
             output, _ = run_pipeline(pipeline, out)
             lines = output.rstrip("\n").splitlines()
             if pipeline.label is not None:
-                say("output", f"{pipeline.label} {'  '.join(lines)}")
+                say("output", f"{pipeline.label} {pipeline.joiner.join(lines)}")
                 continue
             shown = lines[: pipeline.show]
             if len(lines) > len(shown):

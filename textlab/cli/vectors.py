@@ -170,7 +170,7 @@ def analogies_command(
     rows = [(s.name, s.correct, s.total, s.accuracy) for s in result.sections]
     rows += [(t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())]
     print(f"textlab: {result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
-          f"{restrict_vocab:,} most frequent", file=sys.stderr)
+          f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors", file=sys.stderr)
     emit_table(["section", "correct", "questions", "accuracy"], rows, fmt=fmt, output=output, header=not no_header)
 
 

@@ -135,7 +135,7 @@ class WikipediaClient:
         except (WikiConnectionError, WikiHttpTimeoutError):
             raise DataError(
                 f"cannot reach {host} (no network?)",
-                "offline, extract articles from a dump instead: textlab wiki dump enwiki-latest-pages-articles.xml.bz2",
+                f"offline, extract articles from a dump instead: textlab wiki dump {self.lang}wiki-latest-pages-articles.xml.bz2",
             ) from None
         except WikiHttpError as e:
             raise DataError(f"{host} answered HTTP {getattr(e, 'status_code', '?')} for {title!r}; try again later") from None
