@@ -24,8 +24,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from benchutil import measured  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -46,13 +47,6 @@ model.wv.save_word2vec_format(sys.argv[4])
 """
 
 
-def timed_rss(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak memory (MB) and stdout of a command."""
-    t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - t
-    rss = next(int(x.split(":")[1]) for x in proc.stderr.splitlines() if "Maximum resident set size" in x) / 1024
-    return wall, rss, proc.stdout
 
 
 def accuracy(path: Path) -> float:
@@ -84,13 +78,13 @@ def main() -> None:
         print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'peak MB':>8} {'accuracy':>9}")
         for mode in args.modes.split(","):
             peer_out = tmp / f"gensim-{mode}.txt"
-            wall, rss, out = timed_rss([sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)])
+            wall, rss, out = measured([sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)])
             peer_train = float(out.strip().splitlines()[0])
             peer_speed = n_words * args.epochs / peer_train
             print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
             ours_out = tmp / f"textlab-{mode}.txt"
             cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
-            wall, rss, _ = timed_rss(cmd + (["--cbow"] if mode == "cbow" else []))
+            wall, rss, _ = measured(cmd + (["--cbow"] if mode == "cbow" else []))
             speed = n_words * args.epochs / wall
             print(f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
                   f"   speed {speed / peer_speed:.2f}x gensim")

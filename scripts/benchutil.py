@@ -5,13 +5,22 @@ from __future__ import annotations
 import subprocess
 
 
-def peak_rss_mb(args: list[str]) -> float:
-    """Peak resident memory of the command ``args``, in MB, from ``/usr/bin/time -v``."""
+def measured(args: list[str]) -> tuple[float, float, str]:
+    """Run the command ``args``: wall seconds, peak resident memory in MB (``/usr/bin/time -v``), stdout."""
+    import time
+
+    start = time.perf_counter()
     proc = subprocess.run(["/usr/bin/time", "-v", *args], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
     for line in proc.stderr.splitlines():
         if "Maximum resident set size" in line:
-            return int(line.split(":")[1]) / 1024
+            return wall, int(line.split(":")[1]) / 1024, proc.stdout
     raise RuntimeError("no maximum resident set size in /usr/bin/time output")
+
+
+def peak_rss_mb(args: list[str]) -> float:
+    """Peak resident memory of the command ``args``, in MB."""
+    return measured(args)[1]
 
 
 def median_time(fn, repeat: int = 3):  # type: ignore[no-untyped-def]

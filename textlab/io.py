@@ -420,15 +420,9 @@ def read_tsv(path: str, required: list[str]) -> tuple[list[str], Iterator[list[s
 
 
 def iter_lines(texts: Iterator[str]) -> Iterator[str]:
-    """Split a stream of text chunks into lines (without their newline)."""
-    rest = ""
-    for text in texts:
-        parts = (rest + text).split("\n")
-        rest = parts.pop()
-        for line in parts:
-            yield line.rstrip("\r")
-    if rest:
-        yield rest.rstrip("\r")
+    """Split a stream of text chunks into lines (without their newline, nor the \\r of a CRLF)."""
+    for line, _ in exact_lines(texts):
+        yield line.rstrip("\r")
 
 
 def exact_lines(texts: Iterator[str]) -> Iterator[tuple[str, bool]]:

@@ -184,27 +184,38 @@ def _word_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield carry
 
 
-def _word_stream(
-    chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    seg = _Segmenter(boundaries)
-    newline_pending = False  # the previous piece ended with a newline after its last word
+def hashed_lines(
+    chunks: Iterable[bytes], ignore_case: bool = False, text_starts_a_line: bool = False
+) -> Iterator[tuple[HashedWords, np.ndarray]]:
+    """The words of a text, hashed a piece at a time, and for each word whether a new
+    line starts with it (across piece boundaries; pieces without words are skipped).
+
+    The next pieces are hashed on the worker threads while the caller uses this one.
+    """
+    newline_pending = text_starts_a_line  # the previous piece ended with a newline after its last word
 
     def prepare(piece: bytes) -> HashedWords:
         if ignore_case:
             piece = piece.lower() if piece.isascii() else piece.decode("utf-8").lower().encode("utf-8")
         return hash_words(piece)
 
-    # Hash the next pieces on the worker threads while this one is looked up.
     for hashed in _prefetch(prepare, _word_chunks(chunks)):
         piece = hashed.chunk
         if not len(hashed.keys):
             newline_pending |= b"\n" in piece
             continue
-        ids = vocab.encode(hashed)
-        newline_before = hashed.newline_before
-        newline_before[0] |= newline_pending
+        starts_line = hashed.newline_before
+        starts_line[0] |= newline_pending
         newline_pending = b"\n" in piece[len(piece.rstrip()) :]
+        yield hashed, starts_line
+
+
+def _word_stream(
+    chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    seg = _Segmenter(boundaries)
+    for hashed, newline_before in hashed_lines(chunks, ignore_case):
+        ids = vocab.encode(hashed)
         # A separator placeholder (member False) before each word that starts a new line.
         breaks = np.flatnonzero(newline_before)
         ids = np.insert((ids + 2).astype(np.uint32), breaks, 0)

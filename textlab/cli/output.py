@@ -23,6 +23,21 @@ def warn(message: str) -> None:
     print(f"textlab: warning: {message}", file=sys.stderr)
 
 
+def bytes_bar(label: str, *extra: TextColumn, show: bool = True) -> Progress:
+    """A progress bar on stderr counting input bytes (on the terminal it disappears when done)."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        *extra,
+        console=Console(stderr=True, force_terminal=sys.stderr.isatty()),
+        transient=sys.stderr.isatty(),
+        disable=not show,
+    )
+
+
 @contextlib.contextmanager
 def reading(
     files: list[str] | None, encoding: str | None = None, progress: bool = False, label: str = "reading"
@@ -34,15 +49,7 @@ def reading(
     if not show:
         yield reader
     else:
-        bar = Progress(
-            TextColumn(f"[bold]{label}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True, force_terminal=sys.stderr.isatty()),
-            transient=sys.stderr.isatty(),
-        )
+        bar = bytes_bar(label)
         with bar:
             task = bar.add_task(label, total=reader.total)
             reader.on_progress = lambda done, total: bar.update(task, completed=done, total=total)

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import IO, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import TextColumn
 
 from .. import io
 from ..errors import UsageError
@@ -18,7 +17,7 @@ from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import app
 from .options import Output
 from .options import Progress as ProgressOpt
-from .output import warn
+from .output import bytes_bar, warn
 
 wiki_app = typer.Typer(
     help="Wikipedia as plain text: one article through the API, or every article of a dump.",
@@ -98,13 +97,7 @@ def dump(
     write = _write_jsonl if fmt == "jsonl" else lambda out, a: _write_text(out, a.title, a.text)
     written = 0
     failure: DumpError | None = None
-    show = progress or sys.stderr.isatty()
-    bar = Progress(
-        TextColumn("[bold]dump"), BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
-        TextColumn("{task.fields[articles]:,} articles"),
-        console=Console(stderr=True, force_terminal=sys.stderr.isatty()), disable=not show,
-        transient=sys.stderr.isatty(),
-    )
+    bar = bytes_bar("dump", TextColumn("{task.fields[articles]:,} articles"), show=progress or sys.stderr.isatty())
     # A dump that breaks off still yields its complete articles: they are kept
     # (in the -o file too), and the error says how many there are.
     with io.atomic_output(output) as out, bar:

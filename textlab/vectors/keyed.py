@@ -103,9 +103,8 @@ class Vectors:
         topn = min(topn, len(scores) - len(set(exclude)))
         if topn <= 0:
             return []
-        best = np.argpartition(-scores, topn - 1)[:topn]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(self.words[i], float(scores[i])) for i in best]
+        best, values = _top_rows(scores[None, :], topn)
+        return [(self.words[i], float(s)) for i, s in zip(best[0].tolist(), values[0].tolist())]
 
     def most_similar(
         self, positive: Sequence[str], negative: Sequence[str] = (), topn: int = 10, restrict: int | None = None

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, UsageError
-from ..ngrams import _word_chunks
-from ..vocab import Vocabulary, hash_words, release_hash_tables
+from ..ngrams import hashed_lines
+from ..vocab import Vocabulary, release_hash_tables
 
 
 @dataclass
@@ -48,16 +48,8 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     parts: list[np.ndarray] = []
     starts: list[np.ndarray] = []
     offset = 0
-    newline_pending = True  # the text starts a line
-    for piece in _word_chunks(chunks):
-        hashed = hash_words(piece)
-        if not len(hashed.keys):
-            newline_pending |= b"\n" in piece
-            continue
+    for hashed, first_of_line in hashed_lines(chunks, text_starts_a_line=True):
         ids = vocab.encode(hashed).astype(np.int32)
-        first_of_line = hashed.newline_before.copy()
-        first_of_line[0] |= newline_pending
-        newline_pending = b"\n" in piece[len(piece.rstrip()) :]
         starts.append(np.flatnonzero(first_of_line) + offset)
         parts.append(ids)
         offset += len(ids)
