@@ -7,7 +7,9 @@ import pytest
 
 from textlab.vectors import Vectors, formats
 from textlab.word2vec import Settings, fit, read_corpus
-from textlab.word2vec.train import keep_probability, summed_rows, window_pairs
+from textlab.word2vec.batch import Batch, cbow_update, skipgram_update
+from textlab.word2vec.rows import summed_rows
+from textlab.word2vec.sampling import NoiseSampler, keep_probability
 
 
 def planted_corpus(lines: int = 400, seed: int = 0) -> str:
@@ -29,17 +31,81 @@ def corpus_file(tmp_path_factory):
     return path
 
 
-def test_window_pairs_stay_inside_lines_and_the_shrunk_window():
-    ids = np.array([0, 1, 2, 3, 4])
-    lines = np.array([0, 0, 0, 1, 1])
-    centres, contexts = window_pairs(ids, lines, np.array([1, 1, 2, 1, 1]), window=2)
-    pairs = sorted(zip(centres.tolist(), contexts.tolist()))
+def toy_batch(window: int, reach: list[int], lines: list[int], words: list[int], negatives: list[list[int]]) -> Batch:
+    pad = [0] * window
+    return Batch(np.array(pad + words + pad, np.int32), np.array([-1] * window + lines + [-1] * window),
+                 np.array(reach), np.array(negatives, np.int32))
+
+
+def test_pairs_stay_inside_lines_and_the_shrunk_window():
+    # words 0..4 at positions 0..4; positions 0-2 on line 0, 3-4 on line 1
+    batch = toy_batch(2, [1, 1, 2, 1, 1], [0, 0, 0, 1, 1], [0, 1, 2, 3, 4], [[0]] * 5)
+    centre, offset = np.nonzero(batch.pairs())
+    pairs = sorted(zip(centre.tolist(), (centre + offset - 2).tolist()))
     assert pairs == [(0, 1), (1, 0), (1, 2), (2, 0), (2, 1), (3, 4), (4, 3)]
 
 
-def test_summed_rows_adds_duplicates():
-    rows, sums = summed_rows(np.array([2, 0, 2, 2]), np.ones((4, 3), np.float32))
-    assert rows.tolist() == [0, 2] and sums[:, 0].tolist() == [1, 3]
+def per_pair_updates(w_in, w_out, batch, alpha, cbow):
+    """The C tool's update, written pair by pair with plain loops, all from the same weights."""
+    sigma = lambda s: 1 / (1 + np.exp(-s))  # noqa: E731
+    d_in, d_out, loss = np.zeros_like(w_in), np.zeros_like(w_out), 0.0
+    w, centres = batch.window, batch.centres
+    words = batch.words[w:-w]
+    lines = batch.lines[w:-w]
+    for n, centre in enumerate(centres):
+        r = int(batch.reach[n])
+        context = [j for j in range(max(0, n - r), min(len(centres), n + r + 1)) if j != n and lines[j] == lines[n]]
+        if cbow:
+            inputs = [(w_in[words[context]].mean(axis=0), [words[j] for j in context])] if context else []
+        else:
+            inputs = [(w_in[words[j]], [words[j]]) for j in context]
+        for x, owners in inputs:
+            work = np.zeros_like(x)
+            for k, target in enumerate([centre, *batch.negatives[n]]):
+                if k > 0 and target == centre:
+                    continue
+                label, score = float(k == 0), float(x @ w_out[target])
+                loss -= np.log(sigma(score) if label else 1 - sigma(score))
+                if abs(score) < 6:
+                    g = (label - sigma(score)) * alpha
+                    work += g * w_out[target]
+                    d_out[target] += g * x
+            for o in owners:
+                d_in[o] += work
+    return d_in, d_out, loss
+
+
+@pytest.mark.parametrize("cbow", [False, True])
+def test_batched_update_equals_the_per_pair_formulas(cbow):
+    rng = np.random.default_rng(3)
+    w_in, w_out = rng.normal(size=(20, 4)).astype(np.float32), rng.normal(size=(20, 4)).astype(np.float32)
+    batch = toy_batch(3, rng.integers(1, 4, 12).tolist(), sorted(rng.integers(0, 3, 12).tolist()),
+                      rng.integers(0, 20, 12).tolist(), rng.integers(0, 20, (12, 2)).tolist())
+    update = (cbow_update if cbow else skipgram_update)(w_in, w_out, batch, 0.1, cap=None)
+    d_in, d_out, loss = per_pair_updates(w_in, w_out, batch, 0.1, cbow)
+    got_in, got_out = np.zeros_like(w_in), np.zeros_like(w_out)
+    got_in[update.in_rows] = update.in_delta
+    got_out[update.out_rows] = update.out_delta
+    assert np.allclose(got_in, d_in, atol=1e-6) and np.allclose(got_out, d_out, atol=1e-6)
+    assert update.loss == pytest.approx(loss, rel=1e-5)
+
+
+def test_summed_rows_adds_duplicates_and_caps_busy_rows():
+    rows = np.array([2, 0, 2, 2] + [5] * 20)
+    rows_out, sums = summed_rows(rows, np.ones((24, 3), np.float32))
+    assert rows_out.tolist() == [0, 2, 5] and sums[:, 0].tolist() == [1, 3, 20]
+    _, capped = summed_rows(rows, np.ones((24, 3), np.float32), cap=4)
+    assert capped[:, 0].tolist() == [1, 3, 4]  # 20 updates of 1: their mean times the cap
+
+
+def test_noise_sampler_is_exactly_the_cumulative_search():
+    counts = np.array([10_000, 3_000, 50, 7, 5, 5, 1])
+    sampler = NoiseSampler(counts)
+    draws = sampler.draw(np.random.default_rng(1), (200_000,))
+    expected = counts**0.75 / (counts**0.75).sum()
+    assert np.allclose(np.bincount(draws, minlength=7) / 200_000, expected, atol=0.004)
+    u = np.random.default_rng(1).random(200_000)
+    assert np.array_equal(draws, np.searchsorted(sampler.cumulative, u, side="right"))
 
 
 def test_subsampling_keeps_rare_words():

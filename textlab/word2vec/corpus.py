@@ -37,9 +37,9 @@ class Corpus:
     def kept_words(self) -> int:
         return int(self.counts.sum())
 
-    def lines_of(self, start: int, stop: int) -> np.ndarray:
-        """The line number of positions start..stop-1 (two words share a window only on one line)."""
-        return np.searchsorted(self.line_starts, np.arange(start, stop), side="right")
+    def lines_of(self, positions: np.ndarray) -> np.ndarray:
+        """The line number of each position of ``ids`` (two words share a window only on one line)."""
+        return np.searchsorted(self.line_starts, positions, side="right")
 
 
 def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:

@@ -1,0 +1,58 @@
+"""Adding up a mini-batch's updates per weight row, at most ``cap`` of them.
+
+A mini-batch sends thousands of updates to the rows of a weight matrix,
+many to the same row (a frequent word is drawn as a negative dozens of
+times). NumPy's ``matrix[rows] += updates`` would keep only one update per
+repeated row, and ``np.add.at`` is slow, so the updates are first summed per
+distinct row.
+
+The cap. The C tool applies updates one after another, and each sees the
+row as the last one left it: a row pushed away from a context stops being
+pushed once its score is low. A mini-batch computes all its updates from
+the same weights, so a row with 300 of them would take 300 steps at once
+and overshoot. Each row therefore moves by at most ``cap`` updates' worth:
+the mean of its updates times ``cap`` (rare rows, with fewer, are summed as
+they are). On Webster's dictionary this raised skip-gram's analogy accuracy
+from 12.4% to 14.3% (scripts/bench_word2vec.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Rows with more updates than this in one batch are summed with one reduceat over their runs.
+_ROUNDS = 8
+
+
+def summed_rows(rows: np.ndarray, updates: np.ndarray, cap: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct rows in increasing order, the sum of each one's updates, capped).
+
+    >>> r, u = summed_rows(np.array([3, 1, 3]), np.array([[1.0], [2.0], [4.0]]))
+    >>> r.tolist(), u.tolist()
+    ([1, 3], [[2.0], [5.0]])
+    """
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    new = np.empty(len(rows), bool)
+    new[:1] = True
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    run = np.cumsum(new) - 1  # which distinct row each sorted update belongs to
+    rank = np.arange(len(rows)) - starts[run]  # 0 for a row's first update, 1 for its second, ...
+    sums = updates[order[starts]]
+    # Most rows get a few updates: add every row's second update at once, then every third...
+    # each step one vectorised add over distinct rows. The few rows with many more updates
+    # have the rest of their runs summed by one reduceat.
+    most = int(rank.max()) if len(rank) else 0
+    for k in range(1, min(most, _ROUNDS - 1) + 1):
+        at = np.flatnonzero(rank == k)
+        sums[run[at]] += updates[order[at]]
+    if most >= _ROUNDS:
+        at = np.flatnonzero(rank >= _ROUNDS)
+        firsts = np.flatnonzero(np.diff(run[at], prepend=-1))
+        sums[run[at[firsts]]] += np.add.reduceat(updates[order[at]], firsts, axis=0)
+    if cap is not None and most >= cap:
+        sizes = np.diff(starts, append=len(rows))
+        over = np.flatnonzero(sizes > cap)
+        sums[over] *= (cap / sizes[over]).astype(sums.dtype)[:, None]
+    return ordered[starts], sums
