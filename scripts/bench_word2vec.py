@@ -13,7 +13,8 @@ min-count 5, the C tool's learning rates, --epochs. For each mode:
 words/s = corpus words x epochs / training seconds (gensim: its own training time; textlab:
 the whole command, reading and writing included). Quality: analogy accuracy on
 questions-words.txt over the 30,000 most frequent words, counted as gensim's
-evaluate_word_analogies counts it.
+evaluate_word_analogies counts it. Memory: peak resident size of each process,
+against the issue's limit of 3 x (the two weight matrices + the corpus ids).
 """
 
 from __future__ import annotations
@@ -76,18 +77,22 @@ def main() -> None:
         print(f"corpus: Webster's 1913 + the English Wikipedia sample, {n_words:,} words; "
               f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, 2 CPUs")
         print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'peak MB':>8} {'accuracy':>9}")
+        limit = None
         for mode in args.modes.split(","):
             peer_out = tmp / f"gensim-{mode}.txt"
             wall, rss, out = measured([sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)])
             peer_train = float(out.strip().splitlines()[0])
             peer_speed = n_words * args.epochs / peer_train
             print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
+            if limit is None:  # 3 x (two vocab x 100 float32 matrices + one int32 id per word)
+                vocab = int(peer_out.read_text().split(" ", 1)[0])
+                limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 1e6
             ours_out = tmp / f"textlab-{mode}.txt"
             cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
             wall, rss, _ = measured(cmd + (["--cbow"] if mode == "cbow" else []))
             speed = n_words * args.epochs / wall
             print(f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
-                  f"   speed {speed / peer_speed:.2f}x gensim")
+                  f"   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from .. import io
 from ..vectors import formats
 from ..word2vec import Settings, fit, read_corpus
 from ..word2vec.corpus import check_settings
+from ..word2vec.memory import returning_big_blocks
 from ..word2vec.train import Progress as TrainingProgress
 from .app import app
 from .options import Encoding, Inputs
@@ -64,7 +65,7 @@ def word2vec(
     or 0.05 for CBOW), except that skip-gram is the default mode.
     """
     check_settings(dim, window, negative, epochs, min_count)
-    with reading(files, encoding, progress=False) as reader:
+    with returning_big_blocks(), reading(files, encoding, progress=False) as reader:
         corpus = read_corpus(reader.chunks(), min_count, max_vocab)
     show = not quiet and (progress or sys.stderr.isatty())
     if not quiet:

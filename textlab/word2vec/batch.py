@@ -121,13 +121,17 @@ def _gradient(score: np.ndarray, label: np.ndarray, use: np.ndarray, alpha: floa
     return g, float(-np.log(np.maximum(np.where(label == 1, p, 1 - p), 1e-30))[use].sum())  # -log σ(±score)
 
 
-def _to_positions(d_windows: np.ndarray, window: int) -> np.ndarray:
-    """Undo the strided view: ``out[n + t] += d_windows[n, t]`` (a loop over the 2*window+1 offsets)."""
-    m, width, dim = d_windows.shape
-    out = np.zeros((m + width - 1, dim), d_windows.dtype)
+def _to_positions(g: np.ndarray, U: np.ndarray, window: int) -> np.ndarray:
+    """Skip-gram's input updates, by position: ``out[n + t] += Σ_k g[n, t, k] U[n, k]`` (x += Σ g v).
+
+    One batched product per offset t (a loop over the 2*window+1 offsets, not
+    over words), adding straight into place: no ``m x width x dim`` array.
+    """
+    m, width, _ = g.shape
+    out = np.zeros((m + width - 1, U.shape[2]), U.dtype)
     for t in range(width):
         if t != window:
-            out[t : t + m] += d_windows[:, t]
+            out[t : t + m] += (g[:, t, None, :] @ U)[:, 0]
     return out
 
 
@@ -149,11 +153,10 @@ def skipgram_update(w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: fl
     U = w_out[targets]  # m x (1+K) x dim
     score = X @ U.transpose(0, 2, 1)  # m x width x (1+K): x · v for every pair and output word
     g, total_loss = _gradient(score, label, mask[:, :, None] & use[:, None, :], alpha, loss)
-    d_x = g @ U  # x += Σ g v        (m x width x dim)
     d_u = g.transpose(0, 2, 1) @ X  # v += Σ g x  (m x (1+K) x dim)
-    dim = w_in.shape[1]
-    in_rows, in_delta = summed_rows(batch.words, _to_positions(d_x, w), cap)
-    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, dim), cap)
+    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
+    del d_u  # memory: each of these arrays is megabytes, and two threads hold them
+    in_rows, in_delta = summed_rows(batch.words, _to_positions(g, U, w), cap)  # x += Σ g v
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
 
@@ -170,8 +173,9 @@ def cbow_update(w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float,
     score = np.einsum("nd,nkd->nk", h, U)
     g, total_loss = _gradient(score, label, use, alpha, loss)
     d_h = np.einsum("nk,nkd->nd", g, U)  # h += Σ g v, given whole to each context word
+    del U  # memory: each of these arrays is megabytes, and two threads hold them
     d_u = g[:, :, None] * h[:, None, :]  # v += g h
-    dim = w_in.shape[1]
+    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
+    del d_u
     in_rows, in_delta = summed_rows(batch.words, _spread(d_h, mask), cap)
-    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, dim), cap)
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int((size > 0).sum()))

@@ -53,6 +53,7 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
         starts.append(np.flatnonzero(first_of_line) + offset)
         parts.append(ids)
         offset += len(ids)
+    release_hash_tables()  # 32 MB of hashing tables, not needed from here on
     if offset == 0:
         raise DataError("no words to learn from: the corpus is empty")
     raw = np.concatenate(parts)
@@ -76,12 +77,11 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     for at in range(0, len(raw), 1 << 20):  # renumber in place, a slice at a time: no second copy
         raw[at : at + (1 << 20)] = new_id[raw[at : at + (1 << 20)]]
     line_starts = np.concatenate(starts) if starts else np.zeros(1, np.int64)
-    release_hash_tables()
     return Corpus(
         words=[vocab.words[i] for i in keep.tolist()],
         counts=counts[keep].astype(np.int64),
         ids=raw,
-        line_starts=line_starts.astype(np.int64),
+        line_starts=line_starts.astype(np.int32 if offset < 2**31 else np.int64),  # 4 bytes a line when they fit
         total_words=offset,
     )
 

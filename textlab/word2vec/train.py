@@ -31,8 +31,8 @@ from .sampling import NoiseSampler, keep_probability, window_reach
 BATCH = 1024
 #: The most updates' worth one weight row may move per mini-batch (see ``rows``).
 CAP = 16
-#: Words of the text whose random choices are drawn at a time (about 10 MB of arrays).
-BLOCK = 1 << 18
+#: Words of the text whose random choices are drawn at a time (about 6 MB of arrays).
+BLOCK = 1 << 17
 
 
 def batch_size(vocab: int) -> int:
@@ -89,11 +89,7 @@ def fit(corpus: Corpus, settings: Settings, report: Callable[[Progress], None] |
             for batches, words in _blocks(corpus, settings, size, noise, rng):
                 alpha = settings.start_alpha * max(1 - meter.done / (total + 1), 1e-4)
                 for k in range(0, len(batches), 2):
-                    # two mini-batches from the same weights: the second on the helper thread
-                    pending = [helper.submit(update, w_in, w_out, b, alpha, CAP, loss) for b in batches[k + 1 : k + 2]]
-                    updates = [update(w_in, w_out, batches[k], alpha, CAP, loss)] + [p.result() for p in pending]
-                    _apply(helper, w_in, w_out, updates)
-                    meter.add_loss(updates)
+                    meter.add_loss(*_step(helper, update, w_in, w_out, batches[k : k + 2], alpha, loss))
                 meter.advance(epoch, words, alpha)
     return w_in
 
@@ -120,6 +116,16 @@ def _blocks(
             for m in [min(size, len(reach) - s)]
         ]
         yield batches, int(known.sum())
+
+
+def _step(helper: ThreadPoolExecutor, update: Callable[..., Update], w_in: np.ndarray, w_out: np.ndarray,
+          batches: list[Batch], alpha: float, loss: bool) -> tuple[float, int]:
+    """Two mini-batches computed from the same weights, the second on the helper thread, then
+    applied in order. Returns their loss and number of pairs (the updates are freed on return)."""
+    pending = [helper.submit(update, w_in, w_out, b, alpha, CAP, loss) for b in batches[1:]]
+    updates = [update(w_in, w_out, batches[0], alpha, CAP, loss)] + [p.result() for p in pending]
+    _apply(helper, w_in, w_out, updates)
+    return sum(u.loss for u in updates), sum(u.pairs for u in updates)
 
 
 def _apply(helper: ThreadPoolExecutor, w_in: np.ndarray, w_out: np.ndarray, updates: list[Update]) -> None:
@@ -150,9 +156,9 @@ class _Meter:
         self.clock = self.last = time.perf_counter()
         self.done_at_last, self.loss, self.pairs = 0, 0.0, 0
 
-    def add_loss(self, updates: list[Update]) -> None:
-        self.loss += sum(u.loss for u in updates)
-        self.pairs += sum(u.pairs for u in updates)
+    def add_loss(self, loss: float, pairs: int) -> None:
+        self.loss += loss
+        self.pairs += pairs
 
     def advance(self, epoch: int, words: int, alpha: float) -> None:
         self.done += words
