@@ -47,7 +47,7 @@ def test_pairs_stay_inside_lines_and_the_shrunk_window():
 
 def per_pair_updates(w_in, w_out, batch, alpha, cbow):
     """The C tool's update, written pair by pair with plain loops, all from the same weights."""
-    sigma = lambda s: 1 / (1 + np.exp(-s))  # noqa: E731
+    sigma = lambda s: 1 / (1 + np.exp(-s))
     d_in, d_out, loss = np.zeros_like(w_in), np.zeros_like(w_out), 0.0
     w, centres = batch.window, batch.centres
     words = batch.words[w:-w]

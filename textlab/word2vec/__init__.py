@@ -1,7 +1,11 @@
 """word2vec in NumPy: skip-gram and CBOW with negative sampling.
 
-- ``corpus``  one pass over the text: vocabulary by frequency, the text as an int32 array of ids
-- ``train``   the training loop and its update, vectorised over mini-batches of pairs
+- ``corpus``    one pass over the text: vocabulary by frequency, the text as an int32 array of ids
+- ``sampling``  the random choices: sub-sampling, shrunk windows, negatives
+- ``batch``     one mini-batch's update (skip-gram or CBOW), in matrix products
+- ``rows``      a mini-batch's updates summed per weight row, with a cap on stale ones
+- ``train``     epochs, the falling learning rate, two cores
+- ``memory``    malloc settings that keep the peak near what the arrays need
 """
 
 from .corpus import Corpus, read_corpus
