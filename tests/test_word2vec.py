@@ -147,6 +147,19 @@ def test_same_seed_same_vectors(corpus_file):
     assert np.array_equal(a, b) and not np.array_equal(a, c)
 
 
+def test_an_unwritable_output_fails_before_training(run, tmp_path):
+    # an empty corpus would fail too, but only once read: the path is checked first
+    result = run("word2vec", "-", "-o", str(tmp_path / "missing" / "v.txt"), "--quiet", input="")
+    assert result.exit_code == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_learning_rate_falls_to_nearly_zero_on_a_small_corpus(corpus_file):
+    corpus = read_corpus([corpus_file.read_bytes()], min_count=1)
+    seen = []
+    fit(corpus, Settings(dim=4, epochs=1, sample=0), lambda p: seen.append(p.alpha))
+    assert seen[-1] < 0.025 * 0.05  # set before every step, not once per block of text
+
+
 def test_one_huge_line_works():
     corpus = read_corpus([planted_corpus(50).replace("\n", " ").encode()], min_count=1)
     assert len(corpus.line_starts) == 1 and corpus.total_words == 600
@@ -160,6 +173,8 @@ def test_one_huge_line_works():
         ([], "a b c a b c\n", "no word occurs 5 times or more", 1),
         (["--min-count", "1"], "same same same\n", "only one word ('same')", 1),
         (["--dim", "0"], "a b\n", "--dim must be at least 1", 2),
+        (["--alpha", "nan"], "a b\n", "--alpha must be a positive number", 2),
+        (["--sample", "-1"], "a b\n", "--sample must be 0", 2),
     ],
 )
 def test_bad_input_gets_one_clear_line(run, tmp_path, args, stdin, message, code):

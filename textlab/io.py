@@ -288,6 +288,17 @@ class TextReader:
 
 
 # -- outputs ----------------------------------------------------------------
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """Fail now, with one line, if ``path`` cannot be written: a long job checks before it starts."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise DataError(f"{target}: directory {directory} does not exist")
+    if target.is_dir():
+        raise DataError(f"{target}: is a directory, give a file name")
+    return target
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing so that it appears only once complete.
@@ -299,12 +310,8 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
     if path is None or str(path) == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    target = Path(path)
+    target = check_output_path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise DataError(f"{target}: directory {directory} does not exist")
-    if target.is_dir():
-        raise DataError(f"{target}: is a directory, give a file name")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with open(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as f:

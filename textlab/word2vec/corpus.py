@@ -86,7 +86,12 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     )
 
 
-def check_settings(dim: int, window: int, negative: int, epochs: int, min_count: int) -> None:
+def check_settings(dim: int, window: int, negative: int, epochs: int, min_count: int,
+                   alpha: float | None = None, sample: float = 1e-3) -> None:
+    if alpha is not None and not 0 < alpha < 10:  # also refuses nan
+        raise UsageError("--alpha must be a positive number (0.025 is the usual, 0.05 for CBOW)")
+    if not 0 <= sample < 1:  # also refuses nan
+        raise UsageError("--sample must be 0 (no sub-sampling) or a small positive number such as 1e-3")
     if dim < 1:
         raise UsageError("--dim must be at least 1 (100 is the usual)")
     if window < 1:

@@ -10,7 +10,8 @@ weights in a fixed order, each core taking half of the rows, so the same
 ``--seed`` gives the same vectors.
 
 The learning rate falls linearly from ``alpha`` to ``alpha * 1e-4`` over all
-epochs, by words of the text gone through, as in the C tool.
+epochs, by words of the text gone through (set again before every pair of
+mini-batches), as in the C tool.
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ def fit(corpus: Corpus, settings: Settings, report: Callable[[Progress], None] |
     total = settings.epochs * corpus.kept_words
     meter = _Meter(settings.epochs, total, report)
     loss = report is not None
+    alpha = settings.start_alpha
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="textlab-w2v") as helper:
         for epoch in range(settings.epochs):
             for batches, words in _blocks(corpus, settings, size, noise, rng):
-                alpha = settings.start_alpha * max(1 - meter.done / (total + 1), 1e-4)
                 for k in range(0, len(batches), 2):
+                    done = meter.done + words * k / len(batches)  # words gone through, before this step
+                    alpha = settings.start_alpha * max(1 - done / total, 1e-4)
                     meter.add_loss(*_step(helper, update, w_in, w_out, batches[k : k + 2], alpha, loss))
                 meter.advance(epoch, words, alpha)
     return w_in
