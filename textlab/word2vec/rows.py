@@ -13,7 +13,7 @@ the same weights, so a row with 300 of them would take 300 steps at once
 and overshoot. Each row therefore moves by at most ``cap`` updates' worth:
 the mean of its updates times ``cap`` (rare rows, with fewer, are summed as
 they are). On Webster's dictionary this raised skip-gram's analogy accuracy
-from 12.4% to between 13.3% and 15.0% over seeds (scripts/bench_word2vec.py).
+from 12.4% to between 13.3% and 14.1% over three seeds (scripts/bench_word2vec.py).
 """
 
 from __future__ import annotations
