@@ -39,18 +39,18 @@ def summed_rows(rows: np.ndarray, updates: np.ndarray, cap: int | None = None) -
     starts = np.flatnonzero(new)
     run = np.cumsum(new) - 1  # which distinct row each sorted update belongs to
     rank = np.arange(len(rows)) - starts[run]  # 0 for a row's first update, 1 for its second, ...
-    sums = updates[order[starts]]
+    sums = np.take(updates, order[starts], axis=0)  # np.take: faster than updates[...] for rows
     # Most rows get a few updates: add every row's second update at once, then every third...
     # each step one vectorised add over distinct rows. The few rows with many more updates
     # have the rest of their runs summed by one reduceat.
     most = int(rank.max()) if len(rank) else 0
     for k in range(1, min(most, _ROUNDS - 1) + 1):
         at = np.flatnonzero(rank == k)
-        sums[run[at]] += updates[order[at]]
+        sums[run[at]] += np.take(updates, order[at], axis=0)
     if most >= _ROUNDS:
         at = np.flatnonzero(rank >= _ROUNDS)
         firsts = np.flatnonzero(np.diff(run[at], prepend=-1))
-        sums[run[at[firsts]]] += np.add.reduceat(updates[order[at]], firsts, axis=0)
+        sums[run[at[firsts]]] += np.add.reduceat(np.take(updates, order[at], axis=0), firsts, axis=0)
     if cap is not None and most >= cap:
         sizes = np.diff(starts, append=len(rows))
         over = np.flatnonzero(sizes > cap)

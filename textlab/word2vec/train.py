@@ -143,7 +143,8 @@ def _apply(helper: ThreadPoolExecutor, w_in: np.ndarray, w_out: np.ndarray, upda
         for u in updates:
             for matrix, rows, delta in ((w_in, u.in_rows, u.in_delta), (w_out, u.out_rows, u.out_delta)):
                 a, b = np.searchsorted(rows, [low, high])
-                matrix[rows[a:b]] += delta[a:b]
+                # matrix[rows] += delta, the rows being distinct; np.take gathers faster than matrix[rows]
+                matrix[rows[a:b]] = np.take(matrix, rows[a:b], axis=0) + delta[a:b]
 
     lower = helper.submit(add, 0, middle)
     add(middle, len(w_in))
