@@ -28,8 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchutil import SHARED, require_data  # scripts/benchutil.py
+
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
 
@@ -71,8 +72,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     src = SHARED / "webster1913.txt.xz"
-    if not src.exists():
-        sys.exit(f"missing {src}: this benchmark needs ../shared/data")
+    require_data(src)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         corpus = tmp / "webster.txt"

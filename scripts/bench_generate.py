@@ -19,16 +19,15 @@ reported per token as well as in total; its training is timed in full.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from benchutil import SHARED, require_data
 from benchutil import median_time as timed  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 
@@ -41,8 +40,7 @@ def main() -> None:
     ap.add_argument("--nltk-tokens", type=int, default=1_000)
     args = ap.parse_args()
     src = SHARED / "tinyshakespeare.txt"
-    if not src.exists():
-        sys.exit(f"missing {src}: this benchmark needs ../shared/data")
+    require_data(src)
 
     from textlab.io import TextReader
     from textlab.lm.model import LanguageModel

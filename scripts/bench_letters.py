@@ -24,22 +24,20 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchutil import SHARED, peak_rss_mb, require_data
 from benchutil import median_time as _median_time  # scripts/benchutil.py
-from benchutil import peak_rss_mb
 
 
 def median_time(fn, repeat: int) -> float:
     return _median_time(fn, repeat)[0]
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
 
 def webster(tmp: Path) -> Path:
     src = SHARED / "webster1913.txt.xz"
-    if not src.exists():
-        sys.exit(f"missing {src}: this benchmark needs ../shared/data")
+    require_data(src)
     out = tmp / "webster.txt"
     with lzma.open(src) as f, open(out, "wb") as g:
         g.write(f.read())

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import os
 import statistics
 import sys
 import tempfile
@@ -28,10 +27,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchutil import peak_rss_mb  # scripts/benchutil.py
+from benchutil import SHARED, peak_rss_mb, require_data  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
 from textlab.io import TextReader  # noqa: E402
@@ -41,8 +39,7 @@ from textlab.words import normalize_words  # noqa: E402
 
 def prepare(tmp: Path) -> tuple[Path, Path]:
     src = SHARED / "webster1913.txt.xz"
-    if not src.exists():
-        sys.exit(f"missing {src}: this benchmark needs ../shared/data")
+    require_data(src)
     text = tmp / "webster.txt"
     text.write_bytes(lzma.open(src).read())
     words = tmp / "webster.words"

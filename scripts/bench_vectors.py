@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchutil import median_time  # scripts/benchutil.py
+from benchutil import SHARED, median_time, require_data  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
 from textlab.io import TextReader  # noqa: E402
@@ -50,8 +48,7 @@ def main() -> None:
     except ImportError:
         sys.exit("the peer is not installed: pip install gensim (or pip install -e '.[bench]')")
     questions, pairs = SHARED / "questions-words.txt", SHARED / "wordsim353.tsv"
-    if not questions.exists():
-        sys.exit(f"missing {SHARED}: this benchmark needs ../shared/data")
+    require_data(questions, pairs)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         text = tmp / "webster.txt"

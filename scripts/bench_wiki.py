@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchutil import peak_rss_mb  # scripts/benchutil.py
+from benchutil import SHARED, peak_rss_mb, require_data  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data")) / "enwiki-sample.xml.bz2"
+SAMPLE = SHARED / "enwiki-sample.xml.bz2"
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
 
@@ -64,8 +64,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--scale", type=int, default=0, help="also peak memory on a dump this many times the sample")
     args = ap.parse_args()
-    if not args.dump.exists():
-        sys.exit(f"missing {args.dump}: this benchmark needs ../shared/data")
+    require_data(args.dump)
     try:
         import wikiextractor  # noqa: F401
     except ImportError:

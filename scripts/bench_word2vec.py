@@ -21,16 +21,14 @@ from __future__ import annotations
 
 import argparse
 import lzma
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchutil import measured  # scripts/benchutil.py
+from benchutil import SHARED, measured, require_data  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 sys.path.insert(0, str(ROOT))
 
 from textlab.vectors import Vectors, evaluate_analogies, formats  # noqa: E402
@@ -60,6 +58,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--modes", default="sg,cbow")
     args = ap.parse_args()
+    require_data(SHARED / "webster1913.txt.xz", SHARED / "enwiki-sample.xml.bz2", SHARED / "questions-words.txt")
     try:
         import gensim  # noqa: F401
     except ImportError:
@@ -86,7 +85,7 @@ def main() -> None:
             print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
             if limit is None:  # 3 x (two vocab x 100 float32 matrices + one int32 id per word)
                 vocab = int(peer_out.read_text().split(" ", 1)[0])
-                limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 1e6
+                limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 2**20  # MB as measured(): KB / 1024
             ours_out = tmp / f"textlab-{mode}.txt"
             cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
             wall, rss, _ = measured(cmd + (["--cbow"] if mode == "cbow" else []))

@@ -1,8 +1,21 @@
-"""Helpers shared by the benchmark scripts: peak memory of a whole command."""
+"""Helpers shared by the benchmark scripts: where the data is, peak memory of a whole command, median times."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+from pathlib import Path
+
+#: The shared data (../shared/data beside the project), or $TEXTLAB_SHARED_DATA.
+SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
+
+
+def require_data(*paths: Path) -> None:
+    """Exit with one line if a file the benchmark reads is missing."""
+    for path in paths:
+        if not path.exists():
+            sys.exit(f"missing {path}: this benchmark needs ../shared/data")
 
 
 def measured(args: list[str]) -> tuple[float, float, str]:

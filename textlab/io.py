@@ -288,8 +288,13 @@ class TextReader:
 
 
 # -- outputs ----------------------------------------------------------------
-def check_output_path(path: str | os.PathLike[str]) -> Path:
-    """Fail now, with one line, if ``path`` cannot be written: a long job checks before it starts."""
+def check_output_path(path: str | os.PathLike[str] | None) -> Path | None:
+    """Fail now, with one line, if ``path`` cannot be written: a long job checks before it starts.
+
+    ``None`` and ``-`` (standard output) always can.
+    """
+    if path is None or str(path) == "-":
+        return None
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -311,6 +316,7 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
         yield sys.stdout.buffer if binary else sys.stdout
         return
     target = check_output_path(path)
+    assert target is not None
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:

@@ -10,7 +10,6 @@ import typer
 from .. import io
 from ..vectors import formats
 from ..word2vec import Settings, fit, read_corpus
-from ..word2vec.corpus import check_settings
 from ..word2vec.memory import returning_big_blocks
 from ..word2vec.train import Progress as TrainingProgress
 from .app import app
@@ -64,18 +63,17 @@ def word2vec(
     window 5, negative 5, sample 1e-3, min-count 5, 5 epochs, alpha 0.025,
     or 0.05 for CBOW), except that skip-gram is the default mode.
     """
-    check_settings(dim, window, negative, epochs, min_count, alpha, sample)
-    for path in (output, save_vocab):  # before hours of training, not after
-        if path and path != "-":
-            io.check_output_path(path)
+    settings = Settings(dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha,
+                        cbow=cbow, seed=seed)
+    settings.check()
+    io.check_output_path(output)  # before hours of training, not after
+    io.check_output_path(save_vocab)
     with returning_big_blocks(), reading(files, encoding, progress=False) as reader:
         corpus = read_corpus(reader.chunks(), min_count, max_vocab)
     show = not quiet and (progress or sys.stderr.isatty())
     if not quiet:
         print(f"textlab: {corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
               f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}", file=sys.stderr)
-    settings = Settings(dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha,
-                        cbow=cbow, seed=seed)
     vectors = fit(corpus, settings, _progress_printer(sys.stderr.isatty()) if show else None)
     if show and sys.stderr.isatty():
         print(file=sys.stderr)

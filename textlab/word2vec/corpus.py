@@ -44,6 +44,8 @@ class Corpus:
 
 def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:
     """Read the text once: vocabulary, counts, the id array and the line starts."""
+    if min_count < 1:
+        raise UsageError("--min-count must be at least 1")
     vocab = Vocabulary()
     parts: list[np.ndarray] = []
     starts: list[np.ndarray] = []
@@ -84,21 +86,3 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
         line_starts=line_starts.astype(np.int32 if offset < 2**31 else np.int64),  # 4 bytes a line when they fit
         total_words=offset,
     )
-
-
-def check_settings(dim: int, window: int, negative: int, epochs: int, min_count: int,
-                   alpha: float | None = None, sample: float = 1e-3) -> None:
-    if alpha is not None and not 0 < alpha < 10:  # also refuses nan
-        raise UsageError("--alpha must be a positive number (0.025 is the usual, 0.05 for CBOW)")
-    if not 0 <= sample < 1:  # also refuses nan
-        raise UsageError("--sample must be 0 (no sub-sampling) or a small positive number such as 1e-3")
-    if dim < 1:
-        raise UsageError("--dim must be at least 1 (100 is the usual)")
-    if window < 1:
-        raise UsageError("--window must be at least 1")
-    if negative < 1:
-        raise UsageError("--negative must be at least 1 (textlab trains with negative sampling)")
-    if epochs < 1:
-        raise UsageError("--epochs must be at least 1")
-    if min_count < 1:
-        raise UsageError("--min-count must be at least 1")
