@@ -78,9 +78,10 @@ def test_invalid_utf8_warns_once_with_a_count(run, tmp_path):
     assert "--encoding latin-1" in r.stderr
 
 
-def test_empty_input_gives_a_header_only(run):
+def test_empty_input_is_an_error(run):
     r = run("letters", input="")
-    assert r.exit_code == 0 and r.stdout == "letter\tcount\n"
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.splitlines() == ["textlab: error: the input is empty: no text to count"]
 
 
 @pytest.mark.parametrize(

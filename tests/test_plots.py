@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import sys
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 
+from textlab.errors import DataError
 from textlab.heatmap import bigram_matrix, parse_alphabet
 from textlab.io import open_binary
 from textlab.ngrams import count_ngrams
 from textlab.wiki import DumpParser, articles
 from textlab.zipf import fit_zipf
 
-from .conftest import shared_file
+from .conftest import run_pipeline, shared_file
 
 
 def test_q_is_followed_by_u_on_the_english_sample():
@@ -82,3 +85,112 @@ def test_zipf_command(run, tmp_path):
     assert png.read_bytes()[:4] == b"\x89PNG"
     s = float(r.stderr.split("s = ")[1].split()[0])
     assert 0.8 < s < 1.4
+
+
+def _prob_table(constant: float, s: float, n: int = 50) -> str:
+    """A `textlab predict`-style table whose probabilities are exactly constant / rank**s."""
+    probs = constant / np.arange(1, n + 1) ** s
+    return "token\tprob\n" + "".join(f"w{r}\t{p!r}\n" for r, p in enumerate(probs.tolist(), start=1))
+
+
+def _error_line(r) -> str:
+    """The one line a failed command writes, checked to be one line with no traceback."""
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("textlab: error: "), r.stderr
+    return lines[0]
+
+
+def test_zipf_fit_on_probabilities_uses_every_rank():
+    probs = 0.5 / np.arange(1, 51)
+    fit = fit_zipf(probs, min_count=None)
+    assert (fit.lo, fit.hi) == (1, 50)
+    assert np.allclose([fit.exponent, fit.constant, fit.r2], [1.0, 0.5, 1.0])
+    with pytest.raises(DataError):
+        fit_zipf(probs[::-1], min_count=None)  # rank 1 must come first
+
+
+@pytest.mark.parametrize(("constant", "s"), [(0.5, 1.0), (0.2, 1.3)])
+def test_zipf_reads_a_prob_table(run, tmp_path, constant, s):
+    png = tmp_path / "p.png"
+    r = run("zipf", "-o", str(png), "-f", "tsv", input=_prob_table(constant, s))
+    assert r.exit_code == 0, r.stderr
+    assert (
+        f"Zipf exponent s = {s:.3f} (prob ≈ {constant:.3g} / rank^s), fitted over ranks 1-50 of 50 tokens" in r.stderr
+    )
+    lines = r.stdout.splitlines()
+    assert lines[0] == "rank\ttoken\tprob\tfitted" and len(lines) == 51
+    ranks, fitted = np.array([[float(c) for c in (line.split("\t")[0], line.split("\t")[3])] for line in lines[1:]]).T
+    assert np.allclose(fitted, constant / ranks**s, rtol=1e-5)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_zipf_ranks_an_unsorted_prob_table_and_drops_zeros(run):
+    r = run("zipf", input=f"token\tprob\nb\t0.25\nz\t0\na\t0.5\nc\t{0.5 / 3!r}\n")
+    assert r.exit_code == 0
+    assert r.stderr.splitlines()[0] == "textlab: warning: left out 1 row with prob 0: a log axis cannot show 0"
+    assert [line.split("\t")[1] for line in r.stdout.splitlines()[1:]] == ["a", "b", "c"]
+    assert "Zipf exponent s = 1.000" in r.stderr
+
+
+def test_zipf_ranks_a_letters_table(run):
+    table = run("letters", input="aaaaaa bbb cc").stdout  # 6 / rank
+    r = run("zipf", input=table)
+    assert r.exit_code == 0
+    assert r.stdout.splitlines() == ["rank\tletter\tcount\tfitted", "1\ta\t6\t6", "2\tb\t3\t3", "3\tc\t2\t2"]
+    assert "of 3 letters" in r.stderr
+
+
+def test_zipf_refuses_a_table_without_count_or_prob(run):
+    line = _error_line(run("zipf", input="token\tscore\nthe\t0.5\nof\t0.25\n"))
+    assert "zipf reads text, or a table with a count or prob column; standard input's header is token, score" in line
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("the\t0.5\nof\tlots\n", "standard input:3: prob 'lots' is not a number"),
+        ("the\t0.5\nof\t-0.1\n", "standard input:3: prob '-0.1' is negative"),
+        ("the\t0.5\n", "zipf needs at least two rows with a prob above 0, found 1"),
+    ],
+)
+def test_zipf_refuses_bad_prob_values(run, rows, message):
+    assert message in _error_line(run("zipf", input="token\tprob\n" + rows))
+
+
+def test_zipf_of_predict_end_to_end(run, tmp_path):
+    # after "the first": cat 12 times, dog 6, day 4, time 3, so P = (12/25) / rank exactly
+    text = tmp_path / "text.txt"
+    text.write_text("".join(f"The first {w}.\n" * k for w, k in [("cat", 12), ("dog", 6), ("day", 4), ("time", 3)]))
+    line = f"textlab words {text} | textlab predict --unit word -n 3 'the first' --top 50 | textlab zipf -f tsv"
+    lines = run_pipeline(run, line).splitlines()
+    assert lines[0] == "rank\ttoken\tprob\tfitted"
+    rows = [row.split("\t") for row in lines[1:]]
+    assert [row[1] for row in rows] == ["cat", "dog", "day", "time"]
+    assert np.allclose([float(row[2]) for row in rows], 0.48 / np.arange(1, 5), rtol=1e-5)
+    assert np.allclose([float(row[3]) for row in rows], 0.48 / np.arange(1, 5), rtol=1e-4)
+
+
+def test_zipf_reads_a_header_that_arrives_in_pieces(monkeypatch):
+    # a pipe may hand over a few bytes at a time: the header is still found, and nothing is lost
+    from textlab.cli.plots import _headers
+    from textlab.io import TextReader
+
+    class Trickle(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            n = min(3, len(buffer), len(self.data))
+            buffer[:n], self.data = self.data[:n], self.data[n:]
+            return n
+
+    data = _prob_table(0.5, 1.0).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(Trickle(data), buffer_size=4)))
+    with _headers(["-"], None) as headers:
+        assert headers == {"-": ["token", "prob"]}
+        assert b"".join(TextReader(["-"]).chunks()) == data

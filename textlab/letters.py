@@ -12,7 +12,7 @@ NumPy; Python only ever looks at each *distinct* character once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ import numpy as np
 from . import codepoints
 from .codepoints import CharTable
 from .counting import NgramCounter
+from .errors import DataError, UsageError
 
 #: Relative frequency (percent) of each letter in English text, from
 #: R. E. Lewand, *Cryptological Mathematics* (MAA, 2000), p. 36 — the table
@@ -32,7 +33,26 @@ ENGLISH_FREQUENCIES: dict[str, float] = {
     "y": 1.974, "z": 0.074,
 }  # fmt: skip
 
-REFERENCES = {"english": ENGLISH_FREQUENCIES}
+#: Relative frequency (percent) of each letter in Spanish text: the Spanish
+#: column of the table "Relative frequencies of letters in other languages" in
+#: Wikipedia's "Letter frequency" article (English Wikipedia; the article does
+#: not say which corpus the column was measured on). There, á é í ñ ó ú ü are
+#: letters of their own, not counted as a e i n o u u, as textlab counts them
+#: when the text is composed (NFC; a decomposed "a" + U+0301 counts as "a").
+#: The 33 shares add up to 100.
+SPANISH_FREQUENCIES: dict[str, float] = {
+    "a": 11.525, "b": 2.215, "c": 4.019, "d": 5.010, "e": 12.181, "f": 0.692,
+    "g": 1.768, "h": 0.703, "i": 6.247, "j": 0.493, "k": 0.011, "l": 4.967,
+    "m": 3.157, "n": 6.712, "o": 8.683, "p": 2.510, "q": 0.877, "r": 6.871,
+    "s": 7.977, "t": 4.632, "u": 2.927, "v": 1.138, "w": 0.017, "x": 0.215,
+    "y": 1.008, "z": 0.467,
+    "á": 0.502, "é": 0.433, "í": 0.725, "ñ": 0.311, "ó": 0.827, "ú": 0.168, "ü": 0.012,
+}  # fmt: skip
+
+#: The reference tables by name. A table's letters are its alphabet: shares
+#: are compared over exactly those letters (a-z for English; a-z and
+#: á é í ñ ó ú ü for Spanish).
+REFERENCES: dict[str, dict[str, float]] = {"english": ENGLISH_FREQUENCIES, "spanish": SPANISH_FREQUENCIES}
 
 
 @dataclass
@@ -144,34 +164,131 @@ def count_letters(
 
 @dataclass
 class Comparison:
-    """A text's letter shares beside a reference table, one row per reference letter."""
+    """Two letter distributions side by side, one row per letter.
+
+    ``counts`` and ``percent`` are the text's; ``reference`` is the percent of
+    what it is compared with, and ``reference_counts`` its counts when that is
+    a text too (a reference table has shares only, so there it is ``None``).
+    """
 
     letters: list[str]
     counts: np.ndarray
     percent: np.ndarray
     reference: np.ndarray
+    reference_counts: np.ndarray | None = None
 
     @property
     def difference(self) -> np.ndarray:
+        """The text's share minus the reference's, in percentage points."""
         return self.percent - self.reference
 
+    def __len__(self) -> int:
+        return len(self.letters)
 
-def compare(counts: NgramCounts, reference: str = "english") -> Comparison:
+
+def _order(letters: list[str], first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Row order: by ``first`` descending, then ``second`` descending, then code point (deterministic)."""
+    if not letters:
+        return np.empty(0, np.intp)
+    return np.lexsort((np.array(letters, dtype=str), -second, -first))
+
+
+def _spell(alphabet: Iterable[str]) -> str:
+    """An alphabet in few characters: ``a-z`` for the 26 ASCII letters, then the others."""
+    letters = sorted(alphabet)
+    ascii_ = set("abcdefghijklmnopqrstuvwxyz")
+    if ascii_ <= set(letters):
+        letters = ["a-z"] + [k for k in letters if k not in ascii_]
+    return " ".join(letters)
+
+
+def compare(counts: NgramCounts, reference: str | Mapping[str, float] = "english") -> Comparison:
     """Set letter counts beside a reference frequency table.
 
-    Shares are computed over the reference's letters only (a-z for English),
-    case folded, so both columns sum to 100 and a Spanish text's ñ or á does
-    not shift them.
+    Shares are computed over the reference's own letters only (its alphabet:
+    a-z for English, a-z and á é í ñ ó ú ü for Spanish), case folded, so both
+    columns sum to 100 and letters outside the alphabet (é in an English
+    text, ç or ß anywhere) do not shift them.
+
+    Parameters
+    ----------
+    counts:
+        Single-letter counts of the text (``count_letters(..., n=1)``), folded
+        or not: upper and lower case are added up here.
+    reference:
+        A name in ``REFERENCES`` (``"english"``, ``"spanish"``), or a table of
+        letter -> percent of one's own.
+
+    Returns
+    -------
+    Comparison
+        One row per letter of the reference, most frequent in the text first
+        (ties: most frequent in the reference first).
+
+    >>> c = compare(count_letters([b"Eee, a tea!"]))
+    >>> c.letters[:3], c.percent[:3].round(1).tolist()
+    (['e', 'a', 't'], [57.1, 28.6, 14.3])
     """
     if counts.n != 1:
-        raise ValueError("compare works on single letters (n = 1)")
-    table = REFERENCES[reference]
+        raise UsageError(f"compare works on single letters, and counts are {counts.n}-grams (count with n=1)")
+    if isinstance(reference, str):
+        if reference not in REFERENCES:
+            raise UsageError(f"reference {reference!r} is not one of: {', '.join(REFERENCES)}")
+        name, table = reference, REFERENCES[reference]
+    else:
+        name, table = "reference", dict(reference)
     own: dict[str, int] = {}
     for letter, c in zip(counts.ngrams, counts.counts.tolist()):
         low = letter.lower()
         if low in table:
             own[low] = own.get(low, 0) + c
-    letters = sorted(table, key=lambda k: (-own.get(k, 0), -table[k]))
-    counted = np.array([own.get(k, 0) for k in letters], np.int64)
-    percent = 100.0 * counted / max(int(counted.sum()), 1)
-    return Comparison(letters, counted, percent, np.array([table[k] for k in letters]))
+    if not own:
+        raise DataError(f"the text (counts) has none of the {name} letters ({_spell(table)}): nothing to compare")
+    alphabet = list(table)
+    counted = np.array([own.get(k, 0) for k in alphabet], np.int64)
+    shares = np.array([table[k] for k in alphabet], float)
+    order = _order(alphabet, counted, shares)
+    counted, shares = counted[order], shares[order]
+    percent = 100.0 * counted / int(counted.sum())
+    return Comparison([alphabet[i] for i in order], counted, percent, shares)
+
+
+def compare_counts(counts: NgramCounts, other: NgramCounts) -> Comparison:
+    """Set two texts' counts side by side: each letter's share in one and in the other.
+
+    Both should be counted the same way (the command line counts both with
+    ``ignore_case=True``), and whole, not cut with ``top``: each share is a
+    percent of its own text's ``total``.
+
+    Parameters
+    ----------
+    counts:
+        The text's counts (the first columns, and the sign of the difference).
+    other:
+        The counts it is compared with; the same ``n``.
+
+    Returns
+    -------
+    Comparison
+        One row per letter of either text (a letter one text lacks has count
+        0 there), most frequent in ``counts`` first, then most frequent in
+        ``other``; ``reference_counts`` holds ``other``'s counts.
+
+    >>> c = compare_counts(count_letters([b"aab"]), count_letters([b"bbc"]))
+    >>> c.letters, c.difference.round(1).tolist()
+    (['a', 'b', 'c'], [66.7, -33.3, -33.3])
+    """
+    if counts.n != other.n:
+        raise UsageError(f"counts are {counts.n}-grams and other {other.n}-grams: count both with the same n")
+    for label, c in (("counts", counts), ("other", other)):
+        if c.total == 0:
+            raise DataError(f"{label} is empty: nothing to compare")
+    mine, theirs = counts.as_dict(), other.as_dict()
+    letters = list(mine) + [k for k in theirs if k not in mine]
+    a = np.array([mine.get(k, 0) for k in letters], np.int64)
+    b = np.array([theirs.get(k, 0) for k in letters], np.int64)
+    order = _order(letters, a, b)
+    a, b = a[order], b[order]
+    return Comparison(
+        [letters[i] for i in order], a, 100.0 * a / counts.total, 100.0 * b / other.total, reference_counts=b
+    )

@@ -93,3 +93,35 @@ def scatter_figure(coords: np.ndarray, labels: list[str], title: str, explained:
     ax.set_ylabel("second principal component")
     ax.set_title(f"{title} ({explained:.0%} of the variance)")
     return fig
+
+
+def bars_figure(labels: list[str], series: list[tuple[str, Any]], title: str, xlabel: str, ylabel: str) -> Any:
+    """Bars per label (the lecture's letter-frequency chart); several series stand side by side.
+
+    Parameters
+    ----------
+    labels:
+        The x axis, left to right (e.g. letters, most frequent first).
+    series:
+        ``(name, values)`` pairs, each ``values`` (a sequence of numbers) as long as ``labels``. With
+        more than one series, a legend names them.
+    title, xlabel, ylabel:
+        The chart's title and axis labels.
+    """
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.22 * len(labels) * len(series) + 2.5), 4.5))
+    x = np.arange(len(labels))
+    width = 0.8 / len(series)
+    for i, (name, values) in enumerate(series):
+        # centre the group of bars on the label's tick
+        ax.bar(x + (i - (len(series) - 1) / 2) * width, values, width, label=name)
+    ax.set_xticks(x, labels=labels)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    if len(series) > 1:
+        ax.legend()
+    return fig

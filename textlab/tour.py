@@ -1,37 +1,42 @@
-"""The lecture as one-liners: every step of "What is ChatGPT doing", run on a corpus.
+"""The lecture as one-liners: every step of "What is ChatGPT doing", as data.
 
-Each step is a short explanation and one or more shell pipelines of textlab
-commands. The tour prints each pipeline exactly as a student would type it,
-runs it (as separate ``textlab`` processes, so what you see is what the
-shell gives), and prints its output. Every file a step writes goes to one
-directory, so a class can open the tables, the tokenizer, the vectors and the
-pictures afterwards.
+Each step is a title, a short explanation and one or more shell pipelines of
+textlab commands, in English or in Spanish. The command line (``textlab.cli.tour``)
+prints each pipeline exactly as a student would type it, runs it as separate
+``textlab`` processes (so what the tour shows is what the shell gives), and
+prints its output. Every file a step writes goes to one directory, whose
+``corpus.txt`` is the corpus, so the commands run again there as printed.
+
+>>> [s.name for s in steps("es")][:3]
+['letters', 'random-letters', 'pairs']
+>>> steps("en")[1].pipelines[0].shell()
+'textlab generate -n 1 --letters-only -i --alphabet a-z --length 60 --seed 2 corpus.txt'
 """
 
 from __future__ import annotations
 
 import shlex
-import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .errors import DataError, UsageError
+#: What the steps read and write, in the tour's directory.
+CORPUS, WORDS, TOKENIZER, VECTORS = "corpus.txt", "corpus.words", "tokenizer.json", "vectors.txt"
 
-BUNDLED = Path(__file__).resolve().parent.parent / "corpora" / "wikipedia-en.txt"
+#: word2vec for a corpus of about 400,000 words. The C tool's defaults (100 dimensions,
+#: 5 epochs) are made for hundreds of millions: here they leave the vectors half-trained.
+#: 50 dimensions and 15 passes give neighbours that mean something in about 20 s (a test
+#: checks the analogies below on these very settings).
+WORD2VEC = ["--dim", "50", "--epochs", "15", "--min-count", "5"]
 
 
 @dataclass
 class Pipeline:
     """Stages of one shell pipeline (each an argv for ``textlab``), optional text fed to the first,
-    and how many lines of its output to show."""
+    and how many lines of its output to show (``label``: print its one line after the label)."""
 
     stages: list[list[str]]
     stdin: str | None = None
     show: int = 15
-    label: str | None = None  # print the output on one line after this label (side by side)
-    joiner: str = "  "  # what goes between the output lines when they are put on one line
+    label: str | None = None
 
     def shell(self) -> str:
         text = " | ".join(shlex.join(["textlab", *s]) for s in self.stages)
@@ -46,128 +51,164 @@ class Step:
     pipelines: list[Pipeline] = field(default_factory=list)
 
 
-@dataclass
-class Examples:
-    """The words each language's steps use."""
+@dataclass(frozen=True)
+class Language:
+    """What differs between the English and the Spanish tour: the corpus, the reference
+    letter frequencies, the alphabet, the examples, and every sentence shown."""
 
-    start: str
-    context: str
-    sentence: str
-    neighbours: list[str]
-    analogy: list[str]
-
-
-EXAMPLES = {
-    "en": Examples("the", "the first", "Language models split text into tokens.", ["moon", "water", "animal"],
-                   ["man", "woman", "king"]),
-    "es": Examples("el", "el caballero", "Los modelos de lenguaje dividen el texto en piezas.", ["caballero", "agua", "casa"],
-                   ["hombre", "mujer", "rey"]),
-}
+    corpus: str  # a name in textlab.corpora
+    reference: str  # letters --compare
+    alphabet: str  # generate/heatmap --alphabet
+    start: str  # word-ngrams: the word to continue
+    context: str  # next-word: the context to predict after
+    sentence: str  # tokens: the sentence to split
+    neighbour: str  # embeddings: nearest words of
+    analogies: list[tuple[str, str, str, str]]  # a : b :: c : expected
+    text: dict[str, str]  # titles, explanations and labels, by key
 
 
-def steps(corpus: str, lang: str = "en") -> list[Step]:
-    """The tour's steps over ``corpus``; every file they name lives in the tour's directory."""
-    ex = EXAMPLES[lang]
-    words, tok, vec = "corpus.words", "tokenizer.json", "vectors.txt"
+ENGLISH = Language(
+    corpus="en", reference="english", alphabet="a-z", start="the", context="the first",
+    sentence="Language models split text into tokens.", neighbour="moon",
+    analogies=[("he", "she", "his", "her"), ("one", "two", "three", "four")],
+    text={
+        "corpus": "In {out}, corpus.txt is {corpus}.",
+        "letters": "Letter counts",
+        "letters.explain": "Count the letters of the text, most frequent first, beside the standard frequencies of "
+        "English letters (Lewand 2000). The same as a bar chart goes to letters.png.",
+        "random-letters": "Random letters",
+        "random-letters.explain": "Draw letters at random with the frequencies just counted: first the letters "
+        "alone, then the letters and the space. It is not English, but each letter comes as often as in English.",
+        "without": "without the space:",
+        "with": "with the space:",
+        "pairs": "Letter pairs",
+        "pairs.explain": "How often each letter follows each other one (the full picture goes to pairs.png): "
+        "the commonest pairs, then what follows a q: row q is almost all u.",
+        "random-words": "Random words from letter n-grams",
+        "random-words.explain": "Words drawn letter by letter from models of growing order n: n = 0 draws the "
+        "letters a-z alike, n = 1 by their frequency, n = 2 by the letter before, and so on. From noise to "
+        "something like English.",
+        "word-ngrams": "Text from word n-grams",
+        "word-ngrams.explain": "The same with words: turn the text into a word stream, then continue 'the' with "
+        "a model of word triples (each word depends on the two before it; ' / ' is the end of a line).",
+        "tokens": "Tokens",
+        "tokens.explain": "Train a byte-pair-encoding tokenizer on the text, look at its first merges, and split "
+        "a sentence into tokens (Ġ is a space).",
+        "embeddings": "Embeddings",
+        "embeddings.explain": "Fit word vectors (word2vec, skip-gram), then ask for the words nearest 'moon' and "
+        "for analogies (a : b :: c : ?). On 450,000 words, neighbours are already topical and grammatical "
+        "analogies work; man : woman :: king : queen needs millions of words: fit the vectors on a Wikipedia dump "
+        "(textlab wiki dump enwiki-latest-pages-articles.xml.bz2 | textlab words | textlab word2vec -o "
+        "enwiki.vec).",
+        "next-word": "Next-word probabilities and temperature",
+        "next-word.explain": "The most probable next words after a context, their ranked probabilities on "
+        "log-log axes (ranked.png: a power law), then samples: at temperature 0 the model always takes the most "
+        "probable word and falls into a loop; 0.8 and 1.5 draw more freely.",
+        "pause": "(Enter: next step)",
+        "done": "textlab: tour done in {seconds:.0f} s",
+        "kept": "textlab: the tour's files are in {out}",
+        "not-kept": " (--out DIR keeps its files)",
+    },
+)  # fmt: skip
+
+SPANISH = Language(
+    corpus="es", reference="spanish", alphabet="es", start="el", context="dijo don",
+    sentence="Los modelos de lenguaje dividen el texto en piezas.", neighbour="caballero",
+    analogies=[("quijote", "sancho", "caballero", "escudero"), ("quijote", "rocinante", "sancho", "rucio")],
+    text={
+        "corpus": "En {out}, corpus.txt es {corpus}.",
+        "letters": "Frecuencia de las letras",
+        "letters.explain": "Contamos las letras del texto, de la más frecuente a la menos, junto a las "
+        "frecuencias habituales del español (con ñ y las vocales acentuadas). El diagrama de barras va a "
+        "letters.png.",
+        "random-letters": "Letras al azar",
+        "random-letters.explain": "Sacamos letras al azar con las frecuencias que acabamos de contar: primero "
+        "solo letras, después letras y el espacio. No es español, pero cada letra sale tan a menudo como en "
+        "español.",
+        "without": "sin el espacio:",
+        "with": "con el espacio:",
+        "pairs": "Pares de letras",
+        "pairs.explain": "Cuántas veces sigue cada letra a cada otra (la imagen completa va a pairs.png): los "
+        "pares más frecuentes, y qué sigue a una q: la fila de la q es casi toda u.",
+        "random-words": "Palabras al azar con n-gramas de letras",
+        "random-words.explain": "Palabras sacadas letra a letra con modelos de orden n creciente: n = 0 saca las "
+        "letras del alfabeto por igual, n = 1 según su frecuencia, n = 2 según la letra anterior, y así. Del "
+        "ruido a algo que se parece al español.",
+        "word-ngrams": "Texto con n-gramas de palabras",
+        "word-ngrams.explain": "Lo mismo con palabras: pasamos el texto a una secuencia de palabras y continuamos "
+        "'el' con un modelo de tríos de palabras (cada palabra depende de las dos anteriores; ' / ' es un fin "
+        "de línea).",
+        "tokens": "Tokens",
+        "tokens.explain": "Entrenamos un tokenizador BPE (byte-pair encoding) con el texto, miramos sus primeras "
+        "fusiones y partimos una frase en tokens (Ġ es un espacio; las letras con tilde son dos bytes).",
+        "embeddings": "Embeddings (vectores de palabras)",
+        "embeddings.explain": "Ajustamos vectores de palabras (word2vec, skip-gram) y preguntamos qué palabras "
+        "están más cerca de 'caballero' y qué responde a unas analogías (a : b :: c : ?). Con las 376.000 "
+        "palabras del Quijote las vecinas ya tienen sentido; hombre : mujer :: rey : reina necesita millones "
+        "de palabras: ajusta los vectores sobre un volcado de Wikipedia (textlab wiki dump "
+        "eswiki-latest-pages-articles.xml.bz2 | textlab words | textlab word2vec -o eswiki.vec).",
+        "next-word": "Probabilidad de la palabra siguiente y temperatura",
+        "next-word.explain": "Las palabras siguientes más probables tras un contexto, sus probabilidades "
+        "ordenadas en ejes log-log (ranked.png: una ley de potencias), y luego muestras: con temperatura 0 el "
+        "modelo toma siempre la palabra más probable y cae en un bucle; con 0,8 y 1,5 elige con más libertad.",
+        "pause": "(Intro: siguiente paso)",
+        "done": "textlab: recorrido terminado en {seconds:.0f} s",
+        "kept": "textlab: los ficheros del recorrido están en {out}",
+        "not-kept": " (--out DIR los guarda)",
+    },
+)  # fmt: skip
+
+LANGUAGES = {"en": ENGLISH, "es": SPANISH}
+
+
+def steps(lang: str = "en") -> list[Step]:
+    """The tour's steps in ``lang`` ("en" or "es"); every file they name lives in the tour's directory."""
+    ex = LANGUAGES[lang]
+    t = ex.text
+    letters = ["-i", "--alphabet", ex.alphabet]  # case folded, the language's alphabet
+
+    def step(name: str, pipelines: list[Pipeline]) -> Step:
+        return Step(name, t[name], t[name + ".explain"], pipelines)
+
+    draw = ["generate", "--unit", "word", "-n", "3", "--start", ex.context, "--length", "40"]
     return [
-        Step("letters", "Letter counts",
-             "Count the letters of the text, most frequent first, beside the standard English frequencies.",
-             [Pipeline([["letters", "--compare", "english", corpus, "--top", "10"]])]),
-        Step("random-letters", "Random letters",
-             "Draw letters at random with the frequencies just counted: first letters alone, then with the space.",
-             [Pipeline([["generate", "-n", "1", "--letters-only", "-i", "--words", "--count", "12", "--seed", "1", corpus]],
-                       label="without the space:", joiner=""),
-              Pipeline([["generate", "-n", "1", "-i", "--length", "60", "--seed", "1", corpus]])]),
-        Step("pairs", "Letter pairs",
-             "How often each letter follows each other one: row q is all u. The full picture goes to pairs.png.",
-             [Pipeline([["heatmap", "--alphabet", "a-z", corpus, "-o", "pairs.png"]]),
-              Pipeline([["ngrams", "-n", "2", "--letters-only", "-i", "--prob", "--top", "8", corpus]])]),
-        Step("random-words", "Random words from letter n-grams",
-             "Words drawn letter by letter from models of growing order n: from noise to something like the language.",
-             [Pipeline([["generate", "-n", str(n), "--words", "-i", "--count", "6", "--seed", "1", corpus]],
-                       label=f"n = {n}:") for n in range(6)]),
-        Step("word-ngrams", "Text from word n-grams",
-             f"Continue {ex.start!r} with a model of word triples (each word depends on the two before it).",
-             [Pipeline([["words", corpus, "-o", words]]),
-              Pipeline([["generate", "--unit", "word", "-n", "3", "--start", ex.start, "--length", "25", "--seed", "1", words]])]),
-        Step("tokens", "Tokens",
-             "Train a byte-pair-encoding tokenizer on the text, look at its first merges, and split a sentence.",
-             [Pipeline([["bpe", "train", corpus, "--vocab-size", "1000", "-o", tok]]),
-              Pipeline([["bpe", "inspect", "-t", tok, "--top", "8"]]),
-              Pipeline([["bpe", "encode", "-t", tok]], stdin=ex.sentence + "\n")]),
-        Step("embeddings", "Embeddings",
-             "Fit word vectors (word2vec, skip-gram) briefly, then ask for nearest words and an analogy. "
-             "On a corpus this small the answers are rough; millions of words (a Wikipedia dump) make them good.",
-             [Pipeline([["word2vec", words, "--min-count", "3", "--epochs", "5", "--quiet", "-o", vec]]),
-              *[Pipeline([["similar", "-v", vec, w, "--top", "5"]]) for w in ex.neighbours[:1]],
-              Pipeline([["analogy", "-v", vec, *ex.analogy, "--top", "3"]])]),
-        Step("next-word", "Next-word probabilities and temperature",
-             "The most probable next words after a context, then samples at temperature 0, 0.8 and 1.5.",
-             [Pipeline([["predict", "--unit", "word", "-n", "3", ex.context, "--top", "5", words]]),
-              *[Pipeline([["generate", "--unit", "word", "-n", "3", "--start", ex.context, "--length", "15",
-                           "--temperature", t, "--seed", "1", words]]) for t in ("0", "0.8", "1.5")]]),
-    ]
+        step("letters", [Pipeline([["letters", CORPUS, "--compare", ex.reference, "--top", "10"]]),
+                         Pipeline([["letters", CORPUS, "--compare", ex.reference, "-o", "letters.png"]])]),
+        step("random-letters", [
+            Pipeline([["generate", "-n", "1", "--letters-only", *letters, "--length", "60", "--seed", "2", CORPUS]],
+                     label=t["without"]),
+            Pipeline([["generate", "-n", "1", *letters, "--length", "60", "--seed", "2", CORPUS]], label=t["with"]),
+        ]),
+        step("pairs", [Pipeline([["heatmap", "--alphabet", ex.alphabet, CORPUS, "-o", "pairs.png"]]),
+                       Pipeline([["ngrams", "-n", "2", "--letters-only", "-i", "--prob", "--top", "8", CORPUS]]),
+                       Pipeline([["predict", "-n", "2", "--letters-only", "-i", "q", "--top", "3", CORPUS]])]),
+        step("random-words", [
+            Pipeline([["generate", "-n", str(n), "--words", *letters, "--count", "6", "--sep", " ", "--seed", "1",
+                       CORPUS]], label=f"n = {n}:")
+            for n in range(6)
+        ]),
+        step("word-ngrams", [
+            Pipeline([["words", CORPUS, "-o", WORDS]]),
+            Pipeline([["generate", "--unit", "word", "-n", "3", "--start", ex.start, "--length", "25", "--seed", "1",
+                       WORDS]]),
+        ]),
+        step("tokens", [Pipeline([["bpe", "train", CORPUS, "--vocab-size", "1000", "-o", TOKENIZER]]),
+                        Pipeline([["bpe", "inspect", "-t", TOKENIZER, "--top", "8"]]),
+                        Pipeline([["bpe", "encode", "-t", TOKENIZER]], stdin=ex.sentence + "\n")]),
+        step("embeddings", [
+            Pipeline([["word2vec", WORDS, *WORD2VEC, "--quiet", "-o", VECTORS]]),
+            Pipeline([["similar", "-v", VECTORS, ex.neighbour, "--top", "5"]]),
+            *[Pipeline([["analogy", "-v", VECTORS, a, b, c, "--top", "3"]]) for a, b, c, _ in ex.analogies],
+        ]),
+        step("next-word", [
+            Pipeline([["predict", "--unit", "word", "-n", "3", ex.context, "--top", "5", WORDS]]),
+            Pipeline([["predict", "--unit", "word", "-n", "3", ex.context, "--top", "50", WORDS],
+                      ["zipf", "-o", "ranked.png"]]),
+            *[Pipeline([[*draw, "--temperature", temp, "--seed", "1", WORDS]]) for temp in ("0", "0.8", "1.5")],
+        ]),
+    ]  # fmt: skip
 
 
-STEP_NAMES = [s.name for s in steps("corpus.txt")]
-
-
-def run_pipeline(pipeline: Pipeline, where: Path) -> tuple[str, str]:
-    """Run the stages as ``python -m textlab`` processes in ``where``, each one's output the next one's input."""
-    data = pipeline.stdin.encode() if pipeline.stdin is not None else b""
-    errors = []
-    for stage in pipeline.stages:
-        proc = subprocess.run([sys.executable, "-m", "textlab", *stage], input=data, capture_output=True, cwd=where)
-        errors.append(proc.stderr.decode("utf-8", "replace"))
-        if proc.returncode != 0:
-            raise DataError(f"the step `{pipeline.shell()}` failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-        data = proc.stdout
-    return data.decode("utf-8", "replace"), "".join(errors)
-
-
-def run_tour(
-    corpus: str | None, out: Path, lang: str, only: str | None, say: Callable[[str, str], None]
-) -> None:
-    """Run the steps (or just ``only``), telling ``say(kind, text)`` what to print:
-    kind is "title", "explain", "command" or "output"."""
-    if lang not in EXAMPLES:
-        raise UsageError(f"--lang {lang!r}: the tour speaks en or es")
-    if corpus is None:
-        if lang != "en":
-            raise DataError(
-                "no Spanish corpus is bundled",
-                "fetch one and pass it: textlab wiki fetch --lang es Gato Perro Caballo -o es.txt && "
-                "textlab tour --lang es --corpus es.txt",
-            )
-        corpus = str(BUNDLED)
-    if not Path(corpus).is_file():
-        raise DataError(f"{corpus}: no such corpus file")
-    if only is not None and only not in STEP_NAMES:
-        raise UsageError(f"--step {only!r}: choose one of {', '.join(STEP_NAMES)}")
-    # The commands name the corpus corpus.txt, a link in the tour's directory, so that a
-    # student can run them again there as they are printed.
-    link = out / "corpus.txt"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(Path(corpus).resolve())
-    say("explain", f"In {out}, corpus.txt is {corpus}.")
-    chosen = steps("corpus.txt", lang)
-    if only is not None:
-        chosen = [s for s in chosen if s.name == only]
-        if only in ("embeddings", "next-word"):  # they read the word stream the word-ngrams step writes
-            run_pipeline(Pipeline([["words", "corpus.txt", "-o", "corpus.words"]]), out)
-    for step in chosen:
-        say("title", step.title)
-        say("explain", step.explain)
-        for pipeline in step.pipelines:
-            say("command", pipeline.shell())
-            output, _ = run_pipeline(pipeline, out)
-            lines = output.rstrip("\n").splitlines()
-            if pipeline.label is not None:
-                say("output", f"{pipeline.label} {pipeline.joiner.join(lines)}")
-                continue
-            shown = lines[: pipeline.show]
-            if len(lines) > len(shown):
-                shown.append(f"... ({len(lines) - len(shown)} more lines)")
-            if shown:
-                say("output", "\n".join(shown))
+STEP_NAMES = [s.name for s in steps()]
+#: Steps that read the word stream the word-ngrams step writes.
+NEEDS_WORDS = {"embeddings", "next-word"}

@@ -10,7 +10,8 @@ import typer
 from .. import io
 from ..errors import UsageError
 from ..lm.model import LanguageModel
-from ..lm.sampling import Generator, Sampler
+from ..heatmap import parse_alphabet
+from ..lm.sampling import Generator, Sampler, alphabet_mask
 from ..lm.text import of_words, render
 from .app import app
 from .lm_common import (
@@ -75,7 +76,24 @@ def generate(
         Smoothing, typer.Option("--smoothing", help="mle (the counts, as the lecture), add-k, or kn.")
     ] = Smoothing.mle,
     k: KOpt = 1.0,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Same seed, same text.")] = None,
+    alphabet: Annotated[
+        Optional[str],
+        typer.Option(
+            "--alphabet",
+            "-a",
+            help="(char) Draw only these letters (a-z, es, or the letters: 'a-zñ'), and the space where the text has "
+            "spaces; never a line break. Order 0 draws uniformly over them. Default: every character the model "
+            "knows; at order 0, the letters that are at least 1 in 10,000 of the text's.",
+            show_default=False,
+        ),
+    ] = None,
+    sep: Annotated[
+        Optional[str],
+        typer.Option("--sep", help="What goes between samples (default: a line break; a blank line between character samples).", show_default=False),
+    ] = None,
+    seed: Annotated[
+        Optional[int], typer.Option("--seed", min=0, help="Same seed, same text (each order has its own random stream).")
+    ] = None,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
     verbose: Annotated[
@@ -100,12 +118,21 @@ def generate(
     )
     if words and not of_words(model):
         raise UsageError("--words needs a model of words, not lines: make the table with --letters-only")
-    gen = Generator(model, Sampler(temperature, top_k, top_p), seed)
+    if alphabet is not None and unit is Unit.word:
+        raise UsageError("--alphabet chooses letters: use it with --unit char")
+    letters = parse_alphabet(alphabet) if alphabet is not None else None
+    allowed = alphabet_mask(model, letters, word_ends=words) if unit is Unit.char else None
+    gen = Generator(model, Sampler(temperature, top_k, top_p), seed, allowed)
     size = length or (30 if words else 200 if unit is Unit.char else 40)
     samples = []
     for _ in range(count):
         if words:
-            drawn = gen.draw(start_ids(model, start), size, stop=lambda t: t == model.eos)
+            # A word has a letter: at order 1 the end marker can come first, so draw again (the
+            # tries are bounded in case a model makes nothing but empty words).
+            for _ in range(100):
+                drawn = gen.draw(start_ids(model, start), size, stop=lambda t: t == model.eos)
+                if start or drawn[0] != model.eos:
+                    break
             samples.append((start + render(model, drawn)).strip())
         else:
             drawn = gen.draw(start_ids(model, start), size)
@@ -123,7 +150,7 @@ def generate(
             print(f"textlab: ... and {len(backoffs) - 20} more unseen contexts", file=sys.stderr)
         if not backoffs:
             print(f"textlab: every context was seen: order {model.order} throughout", file=sys.stderr)
-    between = "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
+    between = sep if sep is not None else "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
     with io.atomic_output(output) as out:
         out.write(between.join(samples) + "\n")
 
@@ -151,8 +178,13 @@ def predict(
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="How many next tokens.")] = 10,
     temperature: Temperature = 1.0,
     smoothing: Annotated[
-        Smoothing, typer.Option("--smoothing", help="mle, add-k, or kn (interpolated modified Kneser-Ney).")
-    ] = Smoothing.kn,
+        Smoothing,
+        typer.Option(
+            "--smoothing",
+            help="mle (the counts, as the lecture; the default of generate too, so generate --temperature 0 "
+            "continues with the first token listed here), add-k, or kn (interpolated modified Kneser-Ney).",
+        ),
+    ] = Smoothing.mle,
     k: KOpt = 1.0,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,

@@ -2,46 +2,129 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Optional
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from .. import io
-from ..letters import compare, count_letters
+from .. import io, plots
+from ..errors import DataError, UsageError
+from ..letters import REFERENCES, Comparison, NgramCounts, compare, compare_counts, count_letters
 from ..words import normalize_words
 from .app import app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
 from .output import emit_table, reading
 
+#: The most bars one chart shows: past about 40 the letters under them no longer fit.
+MAX_BARS = 40
 
-class Reference(str, Enum):
-    english = "english"
+LettersOutput = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the table to FILE (atomically) instead of standard output. A .png, .svg or .pdf name "
+        f"draws the bar chart instead: the --top K letters, or all of them, at most {MAX_BARS} bars.",
+        metavar="FILE",
+    ),
+]
+
+
+def _name(files: list[str] | None) -> str:
+    """What to call the input in a legend or a title."""
+    paths = list(files or ["-"])
+    first = "standard input" if paths[0] == "-" else Path(paths[0]).name
+    return first if len(paths) == 1 else f"{first} + {len(paths) - 1} more"
+
+
+def _reads_stdin(files: list[str] | None) -> bool:
+    return not files or "-" in files
+
+
+def _compared_with(value: str, files: list[str] | None) -> tuple[str | None, str | None]:
+    """(reference name, None) or (None, file path) for ``--compare VALUE``.
+
+    A reference name wins over a file of the same name (``./english`` is the file).
+    """
+    if value.lower() in REFERENCES:
+        return value.lower(), None
+    if value == "-":
+        if _reads_stdin(files):
+            raise UsageError("--compare -: standard input is already the text to count (give that text as a file)")
+        return None, value
+    if not Path(value).exists():
+        raise UsageError(f"--compare {value}: not a reference ({', '.join(REFERENCES)}) nor an existing file")
+    return None, value
+
+
+def _count(
+    files: list[str] | None, what: str | None, encoding: str | None, progress: bool, n: int, **kw: bool
+) -> NgramCounts:
+    """Count, and fail like the other commands when there is nothing to count."""
+    seen = False
+
+    def chunks(reader: io.TextReader) -> Iterator[bytes]:
+        # the reader yields only non-empty chunks; a .gz of nothing has bytes but no text,
+        # so this, not bytes_read, tells an empty input from one without letters
+        nonlocal seen
+        for chunk in reader.chunks():
+            seen = True
+            yield chunk
+
+    with reading(files, encoding, progress) as reader:
+        counts = count_letters(chunks(reader), n=n, **kw)
+    if len(counts):
+        return counts
+    where = f"{what}: " if what else ""
+    if not seen:
+        raise DataError(f"{where}the input is empty: no text to count")
+    if kw.get("all_chars"):
+        raise DataError(f"{where}no {n}-grams found: the text is shorter than {n} characters")
+    if n == 1:
+        raise DataError(f"{where}the input has no letters: nothing to count (--all-chars counts every character)")
+    raise DataError(f"{where}no {n}-grams found: every run of letters is shorter than {n}")
+
+
+def _tick(label: str) -> str:
+    """An x-axis label: a space or a newline (--all-chars) would be invisible."""
+    return label.replace(" ", "\u2423").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def _chart(path: str, labels: list[str], series: list[tuple[str, list[float]]], title: str, n: int = 1) -> None:
+    xlabel = "letter" if n == 1 else f"letter {n}-gram"
+    fig = plots.bars_figure([_tick(k) for k in labels], series, title, xlabel, "frequency (%)")
+    plots.save_figure(fig, path)
 
 
 @app.command(
     epilog="Examples:\n\n"
     "  textlab letters corpora/wikipedia-en.txt --top 5\n\n"
     "  textlab letters -n 2 --ignore-case corpora/wikipedia-en.txt | head\n\n"
-    "  textlab letters --compare english corpora/wikipedia-en.txt",
+    "  textlab letters --compare english corpora/wikipedia-en.txt\n\n"
+    "  textlab letters corpora/quijote-es.txt.xz --compare spanish -o letters.png\n\n"
+    "  textlab letters corpora/quijote-es.txt.xz --compare corpora/wikipedia-en.txt.xz --top 10",
 )
 def letters(
     files: Inputs = None,
     n: Annotated[int, typer.Option("-n", min=1, help="Count letter n-grams: runs of N letters.")] = 1,
     ignore_case: Annotated[bool, typer.Option("--ignore-case", "-i", help="Fold upper case into lower case.")] = False,
-    all_chars: Annotated[
-        bool, typer.Option("--all-chars", help="Count every character, not only letters.")
-    ] = False,
+    all_chars: Annotated[bool, typer.Option("--all-chars", help="Count every character, not only letters.")] = False,
     percent: Annotated[bool, typer.Option("--percent", "-p", help="Add a percent column.")] = False,
     top: Top = None,
     compare_with: Annotated[
-        Optional[Reference],
+        str | None,
         typer.Option(
             "--compare",
-            help="Set the counts beside standard letter frequencies (English: Lewand 2000), case folded.",
+            help="Set the letters (case folded) beside english (a-z, Lewand 2000) or spanish (a-z and "
+            "á é í ñ ó ú ü, Wikipedia's table), as shares of that alphabet; or beside a second text FILE "
+            "counted the same way: columns count_a, percent_a (the input), count_b, percent_b (FILE) and "
+            "difference (percent_a minus percent_b, in points). A file named like a reference: ./english.",
+            metavar="english|spanish|FILE",
+            show_default=False,
         ),
     ] = None,
-    output: Output = None,
+    output: LettersOutput = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
     encoding: Encoding = None,
@@ -51,29 +134,82 @@ def letters(
 
     Letters are what Unicode calls letters: é, ñ, ä and Cyrillic count; digits,
     punctuation and spaces do not (unless --all-chars). With -n N, an n-gram is
-    counted only where all N characters are letters.
+    counted only where all N characters are letters. -o letters.png draws the
+    bar chart; with --compare, the compared frequencies are bars beside them.
     """
+    # -o NAME.png|.svg|.pdf is the chart, any other name the table; with --format too,
+    # the table also goes to standard output (as heatmap and zipf do)
+    image = output if output is not None and Path(output).suffix.lower() in plots.FORMATS else None
+    table_to = None if image else output
+    io.check_output_path(output)  # before the counting, not after
     if compare_with is not None and n != 1:
-        raise typer.BadParameter("--compare works on single letters; drop -n", param_hint="--compare")
-    with reading(files, encoding, progress) as reader:
-        counts = count_letters(reader.chunks(), n=n, ignore_case=ignore_case or compare_with is not None, all_chars=all_chars)
+        raise UsageError("--compare works on single letters: drop -n")
+    reference, other_path = _compared_with(compare_with, files) if compare_with is not None else (None, None)
+    fold = ignore_case or compare_with is not None
+    counts = _count(files, None, encoding, progress, n, ignore_case=fold, all_chars=all_chars)
     label = "letter" if n == 1 else "ngram"
-    if compare_with is not None:
-        cmp = compare(counts, compare_with.value)
+    name = _name(files)
+    bars = min(top or MAX_BARS, MAX_BARS)
+
+    if compare_with is None:
+        if image:
+            shown = counts.top(bars)
+            cut = f" (the {len(shown)} most frequent of {len(counts)})" if len(shown) < len(counts) else ""
+            what = "Letter" if n == 1 else f"Letter {n}-gram"
+            _chart(image, shown.ngrams, [(name, shown.percent.tolist())], f"{what} frequencies: {name}{cut}", n)
+            if fmt is None:
+                return
+        counts = counts.top(top)
+        if percent:
+            rows = list(zip(counts.ngrams, counts.counts.tolist(), counts.percent.tolist()))
+            columns = [label, "count", "percent"]
+        else:
+            rows = list(zip(counts.ngrams, counts.counts.tolist()))
+            columns = [label, "count"]
+        emit_table(columns, rows, fmt=fmt, output=table_to, header=not no_header, bar_column="count")
+        return
+
+    cmp: Comparison
+    if reference is not None:
+        cmp = compare(counts, reference)
+        other_name = reference
         rows = list(
             zip(cmp.letters, cmp.counts.tolist(), cmp.percent.tolist(), cmp.reference.tolist(), cmp.difference.tolist())
-        )[: top or None]
-        columns = [label, "count", "percent", compare_with.value, "difference"]
-        emit_table(columns, rows, fmt=fmt, output=output, header=not no_header, bar_column="percent")
-        return
-    counts = counts.top(top)
-    if percent:
-        rows = list(zip(counts.ngrams, counts.counts.tolist(), counts.percent.tolist()))
-        columns = [label, "count", "percent"]
+        )
+        columns = [label, "count", "percent", reference, "difference"]
+        bar_column, title = "percent", None
     else:
-        rows = list(zip(counts.ngrams, counts.counts.tolist()))
-        columns = [label, "count"]
-    emit_table(columns, rows, fmt=fmt, output=output, header=not no_header, bar_column="count")
+        assert other_path is not None
+        other = _count(
+            [other_path], f"--compare {other_path}", encoding, progress, 1, ignore_case=True, all_chars=all_chars
+        )
+        cmp = compare_counts(counts, other)
+        assert cmp.reference_counts is not None
+        other_name = "standard input" if other_path == "-" else Path(other_path).name
+        if other_name == name:  # a/x.txt against b/x.txt: the paths tell them apart
+            name, other_name = " + ".join(files or ["-"]), other_path
+        rows = list(
+            zip(
+                cmp.letters,
+                cmp.counts.tolist(),
+                cmp.percent.tolist(),
+                cmp.reference_counts.tolist(),
+                cmp.reference.tolist(),
+                cmp.difference.tolist(),
+            )
+        )
+        columns = [label, "count_a", "percent_a", "count_b", "percent_b", "difference"]
+        # no bar chart here: six columns and a bar do not fit 80 characters (-o draws the chart)
+        bar_column, title = None, f"a = {name}, b = {other_name}"
+    if image:
+        k = min(bars, len(cmp))
+        series = [(name, cmp.percent[:k].tolist()), (other_name, cmp.reference[:k].tolist())]
+        _chart(image, cmp.letters[:k], series, f"Letter frequencies: {name} and {other_name}")
+        if fmt is None:
+            return
+    emit_table(
+        columns, rows[: top or None], fmt=fmt, output=table_to, header=not no_header, bar_column=bar_column, title=title
+    )
 
 
 @app.command(

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import lzma
 import sys
+from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, BinaryIO, Optional
 
 import numpy as np
 import typer
 from rich.console import Console
 
 from .. import plots
+from ..errors import DataError
 from ..heatmap import bigram_matrix
-from ..io import open_binary
+from ..io import describe, open_binary
 from ..ngrams import NgramTable, count_ngrams, merge_tables, read_table
-from ..zipf import fit_zipf, parse_range
+from ..zipf import Ranked, ZipfFit, add_up, fit_zipf, parse_range, read_ranked, value_column
 from . import draw
 from .app import app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress
-from .output import emit_table, reading, resolve_format
+from .output import emit_table, reading, resolve_format, warn
 
 ImageOpt = Annotated[
     Optional[str],
@@ -106,17 +111,161 @@ def heatmap(
     emit_table(["first", *matrix.labels], rows, fmt=fmt, output=None, header=not no_header)
 
 
+#: A table's header is a short line: a first line longer than this is text, and no more of it is read to decide.
+_HEAD_LIMIT = 1 << 16
+
+
+class _RewindableStdin(io.RawIOBase):
+    """Standard input that can be read again from its start, once, after a look at its first line.
+
+    Until ``rewind()`` reads pass through and the bytes are kept; after it,
+    the kept bytes come back first and then the rest of the pipe. So a pipe is
+    read only once, and only what finding the first line took is held (one
+    buffer's worth at most), not the input.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        # one read at a time: a pipe gives what it has instead of blocking to fill a buffer
+        self._read = getattr(raw, "readinto1", raw.readinto)
+        self._kept = bytearray()
+        self._at = 0
+        self._recording = True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if not self._recording and self._at < len(self._kept):
+            n = min(len(buffer), len(self._kept) - self._at)
+            buffer[:n] = self._kept[self._at : self._at + n]
+            self._at += n
+            if self._at == len(self._kept):
+                self._kept, self._at = bytearray(), 0  # all given back: let it go
+            return n
+        n = self._read(buffer)
+        if self._recording and n:
+            self._kept += memoryview(buffer)[:n]
+        return n
+
+    def rewind(self) -> None:
+        self._recording = False
+        self._at = 0
+
+
+def _header(path: str, encoding: str | None) -> list[str] | None:
+    """The input's first line split at tabs if it has a tab (a table's header), None for text.
+
+    The line is read decompressed and decoded, as the text would be, so a
+    gzipped table or a UTF-16 text is judged by its content, not its bytes.
+    """
+    stream, _ = open_binary(path)
+    try:
+        # readline loops until a newline: a pipe that delivers the header in pieces is still read whole
+        head = stream.readline(_HEAD_LIMIT)
+    except (EOFError, OSError, lzma.LZMAError):
+        return None  # unreadable: reading it as text says why, in the usual words
+    finally:
+        stream.close()
+    if len(head) == _HEAD_LIMIT and not head.endswith(b"\n"):
+        return None
+    try:
+        line = head.decode(encoding or "utf-8", "replace")
+    except LookupError:
+        line = head.decode("utf-8", "replace")  # an unknown --encoding: the text reader refuses it, with a hint
+    line = line.lstrip("\ufeff").rstrip("\r\n")
+    return line.split("\t") if "\t" in line else None
+
+
+@contextlib.contextmanager
+def _headers(paths: list[str], encoding: str | None) -> Iterator[dict[str, list[str] | None]]:
+    """Each input's table header, or None for text (see ``_header``), by path.
+
+    Standard input is looked at without being used up: inside the ``with``
+    block it reads again from its first byte, so the table or text reader
+    that comes next sees all of it.
+    """
+    original = sys.stdin
+    stdin = _RewindableStdin(original.buffer) if "-" in paths else None
+    if stdin is not None:
+        # textlab.io opens "-" as sys.stdin.buffer; this makes that the rewindable stream
+        sys.stdin = io.TextIOWrapper(stdin)
+    try:
+        headers = {path: _header(path, encoding) for path in dict.fromkeys(paths)}
+        if stdin is not None:
+            stdin.rewind()
+        yield headers
+    finally:
+        sys.stdin = original
+
+
+def _ranked(files: list[str] | None, encoding: str | None, progress: bool) -> Ranked:
+    """What zipf ranks: the words of a text counted, or the count or prob column of tables."""
+    paths = files or ["-"]
+    with _headers(paths, encoding) as headers:
+        tables = [p for p in paths if headers[p] is not None]
+        if not tables:
+            with reading(files, encoding, progress, label="counting") as reader:
+                table = count_ngrams(reader.chunks(), n=1, unit="word", ignore_case=False, letters_only=False)
+            ones = table.select(table.order == 1)
+            if len(ones) < 2:
+                raise DataError("Zipf's law needs at least two different words")
+            return Ranked(ones.counts, ones.ngrams, "count", "word")
+        for path in tables:
+            value_column(headers[path] or [], path)  # a table zipf cannot rank fails before any is read
+        if len(tables) < len(paths):
+            text = next(p for p in paths if headers[p] is None)
+            raise DataError(
+                f"{describe(tables[0])} is a table but {describe(text)} is text; zipf reads tables or text, not both"
+            )
+        return add_up([read_ranked(path) for path in paths], paths)
+
+
+def _summary(ranked: Ranked, fit: ZipfFit) -> str:
+    n = len(ranked.values)
+    if ranked.quantity == "count":
+        law = "count ∝ rank^-s"
+        held = ""
+    else:
+        # p = C / rank**s: C is the fitted probability of rank 1; the total says how much of the
+        # distribution a top-K list covers (predict --top 50 is a cut-off head)
+        law = f"prob ≈ {fit.constant:.3g} / rank^s"
+        held = f" (together {float(ranked.values.sum()):.3g} of the probability)"
+    return (
+        f"Zipf exponent s = {fit.exponent:.3f} ({law}), fitted over ranks {fit.lo}-{fit.hi} "
+        f"of {n:,} {ranked.what}{held}, R² = {fit.r2:.3f}"
+    )
+
+
+def _figure(ranked: Ranked, fit: ZipfFit) -> Any:
+    if ranked.quantity == "count":
+        return plots.zipf_figure(ranked.values, fit, "Zipf's law")
+    fig = plots.zipf_figure(ranked.values, fit, "Probability by rank")
+    # plots.zipf_figure names the y axis and the fitted line after counts
+    ax = fig.axes[0]
+    ax.set_ylabel("probability")
+    ax.lines[1].set_label(f"fit: p ≈ {fit.constant:.3g} / rank^{fit.exponent:.2f}")
+    ax.legend()
+    return fig
+
+
 @app.command(
     epilog="Examples:\n\n"
     "  textlab words corpora/wikipedia-en.txt | textlab zipf\n\n"
     "  textlab words corpora/wikipedia-en.txt | textlab zipf -o zipf.png --fit-range 10-1000\n\n"
-    "  textlab words big.txt | textlab ngrams --unit word -n 1 > counts.tsv && textlab zipf counts.tsv",
+    "  textlab words big.txt | textlab ngrams --unit word -n 1 > counts.tsv && textlab zipf counts.tsv\n\n"
+    "  textlab words corpora/wikipedia-en.txt | textlab predict --unit word -n 3 'the first' --top 50 | textlab zipf",
 )
 def zipf(
     files: Inputs = None,
     fit_range: Annotated[
-        Optional[str], typer.Option("--fit-range", help="Fit over these ranks, e.g. 10-1000. "
-                                    "Default: rank 1 to the last word seen 5 times.", metavar="FIRST-LAST")
+        str | None,
+        typer.Option(
+            "--fit-range",
+            help="Fit over these ranks, e.g. 10-1000. Default: for counts, rank 1 to the last "
+            "count >= 5 (at least 10 ranks); for probabilities, every rank.",
+            metavar="FIRST-LAST",
+        ),
     ] = None,
     image: ImageOpt = None,
     fmt: FormatOpt = None,
@@ -124,34 +273,44 @@ def zipf(
     encoding: Encoding = None,
     progress: Progress = False,
 ) -> None:
-    """Plot word frequency against rank on log-log axes and fit Zipf's exponent.
+    """Plot values against their rank on log-log axes and fit the power law: Zipf's exponent.
 
-    Reads words (whitespace-separated, as `textlab words` writes them) or a
-    count table (`textlab ngrams --unit word -n 1`). Prints the exponent s of
-    count ∝ rank^-s and the fit's range; in a terminal it draws the plot,
-    piped it writes the rank table as TSV; -o writes a PNG/SVG.
+    Reads words (whitespace-separated, as `textlab words` writes them), or a
+    table with a header: its `count` column (`textlab ngrams`, `textlab
+    letters`; several count tables are added up) or else its `prob` column
+    (`textlab predict`'s next tokens). An input whose first line has a tab is
+    a table. Prints the exponent s of value ∝ rank^-s and the fit's range; in
+    a terminal it draws the plot, piped it writes the rank table as TSV; -o
+    writes a PNG/SVG.
     """
     if image:
         plots.check_image_path(image)
-    table = _load(files, "word", 1, False, encoding, progress)
-    ones = table.select(table.order == 1)
-    counts = ones.counts
-    fit = fit_zipf(counts, parse_range(fit_range) if fit_range else None)
-    summary = (
-        f"Zipf exponent s = {fit.exponent:.3f} (count ∝ rank^-s), fitted over ranks {fit.lo}-{fit.hi} "
-        f"of {len(counts):,} words, R² = {fit.r2:.3f}"
+    ranked = _ranked(files, encoding, progress)
+    if ranked.zeros:
+        rows = "row" if ranked.zeros == 1 else "rows"
+        warn(f"left out {ranked.zeros} {rows} with {ranked.quantity} 0: a log axis cannot show 0")
+    fit = fit_zipf(
+        ranked.values,
+        parse_range(fit_range) if fit_range else None,
+        min_count=5 if ranked.quantity == "count" else None,
     )
+    summary = _summary(ranked, fit)
     if image:
-        plots.save_figure(plots.zipf_figure(counts, fit, "Zipf's law"), image)
+        plots.save_figure(_figure(ranked, fit), image)
+    ranks = np.arange(1, len(ranked.values) + 1)
     if resolve_format(fmt, None) is Format.table:
         console = Console()
-        ranks = np.arange(1, len(counts) + 1)
-        console.print(draw.loglog(ranks, counts, fit.predict(ranks)), highlight=False)
+        picture = draw.loglog(ranks, ranked.values, fit.predict(ranks))
+        if ranked.quantity == "prob":
+            picture = picture.replace("count (log scale)", "probability (log scale)")  # draw.loglog says count
+        console.print(picture, highlight=False)
         console.print(summary, highlight=False)
         return
     print(summary, file=sys.stderr)
     if image and fmt is None:
         return
-    words = ones.ngrams
-    rows = list(zip(range(1, len(counts) + 1), words, counts.tolist(), fit.predict(np.arange(1, len(counts) + 1)).tolist()))
-    emit_table(["rank", "word", "count", "fitted"], rows, fmt=fmt, output=None, header=not no_header)
+    labelled = ranked.labels is not None
+    columns = ["rank", *([ranked.label or "label"] if labelled else []), ranked.quantity, "fitted"]
+    data = [ranks.tolist(), *([ranked.labels] if labelled else []), ranked.values.tolist(), fit.predict(ranks).tolist()]
+    rows = list(zip(*data))
+    emit_table(columns, rows, fmt=fmt, output=None, header=not no_header)

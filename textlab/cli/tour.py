@@ -1,10 +1,19 @@
-"""``textlab tour``: the whole lecture, step by step, on a bundled corpus."""
+"""``textlab tour``: the whole lecture, step by step, on a bundled corpus, in English or Spanish.
+
+The steps are data (``textlab.tour``); this module runs them: each pipeline as
+real ``textlab`` processes in the tour's directory, its command printed first.
+"""
 
 from __future__ import annotations
 
+import lzma
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,43 +21,116 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..tour import STEP_NAMES, run_tour
+from .. import corpora
+from ..errors import DataError, UsageError
+from ..tour import CORPUS, LANGUAGES, NEEDS_WORDS, STEP_NAMES, WORDS, Pipeline, steps
 from .app import app
+
+
+def run_pipeline(pipeline: Pipeline, where: Path) -> str:
+    """Run the stages as ``python -m textlab`` processes in ``where``, each one's output the next one's
+    input; return the last one's output. A failing stage is one clear error naming the command."""
+    data = pipeline.stdin.encode() if pipeline.stdin is not None else b""
+    for stage in pipeline.stages:
+        proc = subprocess.run([sys.executable, "-m", "textlab", *stage], input=data, capture_output=True, cwd=where)
+        if proc.returncode != 0:
+            why = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise DataError(f"the step `{pipeline.shell()}` failed: {why[-1] if why else proc.returncode}")
+        data = proc.stdout
+    return data.decode("utf-8", "replace")
+
+
+def place_corpus(where: Path, corpus: str | None, lang: str) -> str:
+    """Put the corpus in ``where`` as corpus.txt; return what to call it in the tour's first line.
+
+    The bundled corpus is unpacked (a student can open it); the user's own is linked, since it may be big.
+    """
+    target = where / CORPUS
+    if target.is_symlink() or target.exists():
+        target.unlink()
+    if corpus is None:
+        source = corpora.path(LANGUAGES[lang].corpus)
+        with lzma.open(source) as f, open(target, "wb") as g:
+            shutil.copyfileobj(f, g, 1 << 20)
+        return f"textlab's bundled corpus ({corpora.CORPORA[LANGUAGES[lang].corpus].about})"
+    if not Path(corpus).is_file():
+        raise DataError(f"{corpus}: no such corpus file")
+    target.symlink_to(Path(corpus).resolve())
+    return corpus
+
+
+@contextmanager
+def tour_directory(out: Path | None) -> Iterator[Path]:
+    """``out`` (made if needed), or a temporary directory removed afterwards, even on Ctrl-C."""
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="textlab-tour-") as d:
+            yield Path(d)
+        return
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: is a file; name a directory (it is made if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataError(f"--out {out}: cannot make the directory ({e.strerror})") from None
+    yield out
 
 
 @app.command(
     epilog="Examples:\n\n"
     "  textlab tour\n\n"
+    "  textlab tour --lang es --pause\n\n"
     "  textlab tour --step pairs --out class-files\n\n"
-    "  textlab wiki fetch --lang es Gato Perro Caballo -o es.txt && textlab tour --lang es --corpus es.txt",
+    "  textlab tour --corpus my-text.txt",
 )
 def tour(
     step: Annotated[Optional[str], typer.Option("--step", help=f"Run one step: {', '.join(STEP_NAMES)}.", show_default=False)] = None,
-    corpus: Annotated[Optional[str], typer.Option("--corpus", help="Your own text instead of the bundled English articles.", metavar="FILE")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="en or es: the language of the examples (es needs --corpus).")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help="en (English Wikipedia articles) or es (Don Quijote): the language of the text, the corpus and the examples.")] = "en",
+    corpus: Annotated[Optional[str], typer.Option("--corpus", help="Your own text instead of the bundled one (in the --lang language).", metavar="FILE")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Keep every file the steps write (tables, tokenizer, vectors, images) here.", metavar="DIR")] = None,
+    pause: Annotated[bool, typer.Option("--pause", help="Wait for Enter between steps (for a teacher at the front).")] = False,
 ) -> None:
-    """Run the lecture's path — letters, letter pairs, random text, tokens, embeddings,
-    next-word probabilities — printing each textlab command before its output."""
+    """Run the lecture's path (letters, letter pairs, random text, tokens, embeddings,
+    next-word probabilities) printing each textlab command before its output."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"--lang {lang!r}: the tour speaks en or es")
+    if step is not None and step not in STEP_NAMES:
+        raise UsageError(f"--step {step!r}: choose one of {', '.join(STEP_NAMES)}")
+    text = LANGUAGES[lang].text
     console = Console(highlight=False)
     started = time.perf_counter()
+    chosen = [s for s in steps(lang) if step is None or s.name == step]
+    with tour_directory(out) as where:
+        what = place_corpus(where, corpus, lang)
+        console.print(escape(text["corpus"].format(out=where, corpus=what)), style="italic", soft_wrap=True)
+        if step in NEEDS_WORDS:  # they read the word stream the word-ngrams step writes
+            run_pipeline(Pipeline([["words", CORPUS, "-o", WORDS]]), where)
+        for i, s in enumerate(chosen):
+            if pause and i > 0:
+                wait_for_enter(text["pause"])
+            console.rule(f"[bold]{escape(s.title)}")
+            console.print(escape(s.explain), style="italic", soft_wrap=True)
+            for pipeline in s.pipelines:
+                console.print(f"[bold cyan]$ {escape(pipeline.shell())}", soft_wrap=True)  # one line: copy, paste
+                show(console, pipeline, run_pipeline(pipeline, where))
+    done = text["done"].format(seconds=time.perf_counter() - started)
+    print(done + (f"\n{text['kept'].format(out=out)}" if out is not None else text["not-kept"]), file=sys.stderr)
 
-    def say(kind: str, text: str) -> None:
-        if kind == "title":
-            console.rule(f"[bold]{escape(text)}")
-        elif kind == "explain":
-            console.print(escape(text), style="italic", soft_wrap=True)
-        elif kind == "command":
-            console.print(f"[bold cyan]$ {escape(text)}", soft_wrap=True)  # one line: copy and paste it
-        else:
-            console.print(escape(text), soft_wrap=True)
-            console.print()
 
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        run_tour(corpus, out, lang, step, say)
-        print(f"textlab: the tour's files are in {out}", file=sys.stderr)
-    else:
-        with tempfile.TemporaryDirectory(prefix="textlab-tour-") as d:
-            run_tour(corpus, Path(d), lang, step, say)
-    print(f"textlab: tour done in {time.perf_counter() - started:.0f} s (--out DIR keeps its files)", file=sys.stderr)
+def show(console: Console, pipeline: Pipeline, output: str) -> None:
+    """A pipeline's output as the shell shows it: its lines (the first ``show``), or its one line after a label."""
+    lines = output.rstrip("\n").splitlines()
+    if pipeline.label is not None:
+        console.print(escape(f"{pipeline.label} {' '.join(lines)}"), soft_wrap=True)
+        return
+    shown = lines[: pipeline.show]
+    if len(lines) > len(shown):
+        shown.append(f"... ({len(lines) - len(shown)} more lines)")
+    if shown:
+        console.print(escape("\n".join(shown)), soft_wrap=True)
+        console.print()
+
+
+def wait_for_enter(prompt: str) -> None:
+    """Wait for a line on standard input (the end of input counts as Enter, so a pipe never hangs)."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+    sys.stdin.readline()

@@ -65,19 +65,68 @@ class Sampler:
         return q / q.sum()
 
 
-class Generator:
-    """Draw token ids from ``model`` with ``sampler``; ``seed`` makes it repeatable."""
+def alphabet_mask(model: LanguageModel, letters: list[str] | None, word_ends: bool) -> np.ndarray | None:
+    """Which token ids a draw may take: the ``letters`` the model knows, the space (in a model of
+    lines), and the end marker only when ``word_ends`` (whole words from a letter model).
 
-    def __init__(self, model: LanguageModel, sampler: Sampler, seed: int | None = None) -> None:
+    ``letters=None`` means every token, except at order 0, where there are no
+    frequencies to say what the language's letters are: there it means the
+    letters that make up at least 1 in 10,000 letters of the training text
+    (a-z on English text, without the odd é or Greek letter).
+
+    >>> from textlab.ngrams import count_ngrams
+    >>> m = LanguageModel(count_ngrams([b"ab, ba\\n"], orders=[1], boundaries=True), order=1, smoothing="mle")
+    >>> [m.tokens[i] for i in np.flatnonzero(alphabet_mask(m, ["a", "b"], word_ends=False))]
+    [' ', 'a', 'b']
+    """
+    counts = model.trie.unigram_counts
+    if letters is None:
+        if model.order > 0:
+            return None
+        known = set(model.index.values())  # not the markers, even where a marker is spelt like a letter
+        is_letter = np.array([t.isalpha() and i in known for i, t in enumerate(model.tokens)])
+        share = np.where(is_letter, counts, 0) / max(int(np.where(is_letter, counts, 0).sum()), 1)
+        mask = is_letter & (share >= 1e-4)
+    else:
+        mask = np.zeros(len(model.tokens), bool)
+        mask[[model.index[c] for c in letters if c in model.index]] = True
+    if not mask.any():
+        raise UsageError("none of the alphabet's letters occur in the text")
+    space = model.index.get(" ")
+    if space is not None and counts[space] > 0:
+        mask[space] = True
+    mask[model.eos] = word_ends
+    return mask
+
+
+class Generator:
+    """Draw token ids from ``model`` with ``sampler``; ``seed`` makes it repeatable.
+
+    The random stream is seeded by the seed *and* the model's order, so models of
+    different orders drawn with one seed never share a stream (nor, by chance of
+    the first draws, a prefix), while the same seed and order repeat exactly.
+    ``allowed`` (see :func:`alphabet_mask`) restricts the draws to some tokens,
+    the distribution renormalised over them.
+    """
+
+    def __init__(
+        self, model: LanguageModel, sampler: Sampler, seed: int | None = None, allowed: np.ndarray | None = None
+    ) -> None:
         self.model = model
         self.sampler = sampler
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(None if seed is None else [seed, model.order])
+        self.allowed = allowed
         self._cdf: dict[tuple[int, ...], np.ndarray] = {}
 
     def _table(self, context: tuple[int, ...]) -> np.ndarray:
         cdf = self._cdf.get(context)
         if cdf is None:
-            q = self.sampler.reshape(self.model.distribution(list(context)))
+            p = self.model.distribution(list(context))
+            if self.allowed is not None:
+                p = np.where(self.allowed, p, 0.0)
+                # a context seen only before tokens outside the alphabet: any allowed token, alike
+                p = p / p.sum() if p.sum() > 0 else self.allowed / self.allowed.sum()
+            q = self.sampler.reshape(p)
             cdf = np.cumsum(q)
             if len(self._cdf) > 200_000:  # bound the cache on long runs over big vocabularies
                 self._cdf.clear()
