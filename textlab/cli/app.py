@@ -6,6 +6,10 @@ import os
 import sys
 
 import typer
+
+# typer 0.28 carries its own copy of click (pinned in pyproject): these are the classes it raises.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.exceptions import Abort
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
@@ -28,8 +32,38 @@ def _quiet_stdout() -> None:
         pass
 
 
+def usage_line(e: ClickException) -> str:
+    """A click usage error as one line, with where to look: the promise of every textlab error.
+
+    click and typer would draw a framed box of several lines; a pipeline's stderr wants one.
+    """
+    message = " ".join(e.format_message().split())
+    ctx = getattr(e, "ctx", None)
+    if isinstance(e, UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
+
+
 class TextlabGroup(TyperGroup):
     """Turns errors into one line on stderr and an exit status, for every command."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def,override]
+        # click's own handling (standalone mode) prints usage errors as framed boxes;
+        # run without it and print them as the rest of textlab's errors.
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as e:
+            e.show()  # `textlab` alone: the help, as click does
+            rv = e.exit_code
+        except ClickException as e:
+            error_line(usage_line(e))
+            rv = e.exit_code
+        except Abort:
+            print("textlab: interrupted", file=sys.stderr)
+            rv = 130
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
@@ -71,6 +105,21 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"textlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Explore how language models work, from letter counts to word embeddings."""
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -47,9 +47,9 @@ OutFile = Annotated[
 
 @bpe_app.command(
     epilog="Examples:\n\n"
-    "  textlab bpe train corpora/wikipedia-en.txt --vocab-size 2000 -o tokenizer.json\n\n"
+    "  textlab bpe train corpora/wikipedia-en.txt.xz --vocab-size 2000 -o tokenizer.json\n\n"
     "  textlab wiki dump eswiki.xml.bz2 | textlab bpe train --vocab-size 16000 -o es.json\n\n"
-    "  textlab bpe train --backend sentencepiece corpora/wikipedia-en.txt --vocab-size 2000 -o en.model",
+    "  textlab bpe train --backend sentencepiece corpora/wikipedia-en.txt.xz --vocab-size 2000 -o en.model",
 )
 def train(
     output: Annotated[str, typer.Option("--output", "-o", help="The model file to write (tokenizer.json, or .model).", metavar="FILE")],
@@ -123,7 +123,7 @@ def _line_batches(reader: io.TextReader) -> Iterator[tuple[list[str], list[bool]
 @bpe_app.command(
     epilog="Examples:\n\n"
     "  echo 'Tokens are pieces of words.' | textlab bpe encode -t tokenizer.json\n\n"
-    "  textlab bpe encode -t tokenizer.json --ids corpora/wikipedia-en.txt | head -3\n\n"
+    "  textlab bpe encode -t tokenizer.json --ids corpora/wikipedia-en.txt.xz | head -3\n\n"
     "  textlab bpe encode -t tokenizer.json corpus.txt | textlab bpe decode -t tokenizer.json | cmp - corpus.txt",
 )
 def encode(

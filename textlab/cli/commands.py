@@ -4,6 +4,7 @@ The order is the order of ``textlab --help``: the lecture's order.
 """
 # ruff: noqa: I001, F401
 
+from . import corpus
 from . import letters
 from . import ngrams
 from . import plots

@@ -33,10 +33,10 @@ from .output import emit_table
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab generate -n 1 --length 60 --seed 1 corpora/wikipedia-en.txt\n\n"
-    "  textlab generate -n 4 --words --count 8 --seed 1 corpora/wikipedia-en.txt\n\n"
-    "  textlab words corpora/wikipedia-en.txt | textlab generate --unit word -n 3 --start cat --length 20 --seed 1\n\n"
-    "  textlab ngrams --orders 1-3 --boundaries corpora/wikipedia-en.txt -o model.tsv && textlab generate -m model.tsv",
+    "  textlab generate -n 1 --length 60 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
+    "  textlab generate -n 4 --words --count 8 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab generate --unit word -n 3 --start cat --length 20 --seed 1\n\n"
+    "  textlab ngrams --orders 1-3 --boundaries corpora/wikipedia-en.txt.xz -o model.tsv && textlab generate -m model.tsv",
 )
 def generate(
     files: Inputs = None,
@@ -163,9 +163,9 @@ def show_context(model: LanguageModel, context: tuple[int, ...]) -> str:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt | textlab predict --unit word -n 3 'the best thing about ai is its ability to'\n\n"
-    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt --top 5\n\n"
-    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt --temperature 1.5",
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the best thing about ai is its ability to'\n\n"
+    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --top 5\n\n"
+    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --temperature 1.5",
 )
 def predict(
     context: Annotated[

@@ -99,9 +99,9 @@ def _chart(path: str, labels: list[str], series: list[tuple[str, list[float]]], 
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab letters corpora/wikipedia-en.txt --top 5\n\n"
-    "  textlab letters -n 2 --ignore-case corpora/wikipedia-en.txt | head\n\n"
-    "  textlab letters --compare english corpora/wikipedia-en.txt\n\n"
+    "  textlab letters corpora/wikipedia-en.txt.xz --top 5\n\n"
+    "  textlab letters -n 2 --ignore-case corpora/wikipedia-en.txt.xz | head\n\n"
+    "  textlab letters --compare english corpora/wikipedia-en.txt.xz\n\n"
     "  textlab letters corpora/quijote-es.txt.xz --compare spanish -o letters.png\n\n"
     "  textlab letters corpora/quijote-es.txt.xz --compare corpora/wikipedia-en.txt.xz --top 10",
 )
@@ -214,7 +214,7 @@ def letters(
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt | head -c 300\n\n"
+    "  textlab words corpora/wikipedia-en.txt.xz | head -c 300\n\n"
     "  textlab words --keep-case --keep-digits notes.txt -o words.txt",
 )
 def words(

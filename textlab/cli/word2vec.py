@@ -31,7 +31,7 @@ def _progress_printer(live: bool):  # type: ignore[no-untyped-def]
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt | textlab word2vec --min-count 3 --epochs 10 -o vectors.txt\n\n"
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab word2vec --min-count 3 --epochs 10 -o vectors.txt\n\n"
     "  textlab word2vec --cbow corpus.words -o vectors.bin --binary --save-vocab vocab.txt\n\n"
     "  textlab wiki dump enwiki.xml.bz2 | textlab words | textlab word2vec -o enwiki.vec",
 )
