@@ -1,7 +1,15 @@
-"""Shared fixtures: paths to the shared data, a CLI runner with a fixed terminal width."""
+"""Shared fixtures: the bundled corpora, paths to the shared data, a CLI runner with a fixed terminal width.
+
+Most tests run on the corpora that ship inside textlab (``textlab.corpora``), so a fresh
+clone tests itself offline. A few need files too big to ship (a real XML dump, Webster's
+invalid bytes, Tiny Shakespeare for KenLM): they take them from ../shared/data, or
+``TEXTLAB_SHARED_DATA``, through ``shared_file``, and skip, saying where to get the file,
+when it is not there.
+"""
 
 from __future__ import annotations
 
+import functools
 import lzma
 import os
 from pathlib import Path
@@ -9,17 +17,67 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from textlab import corpora
 from textlab.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
+#: Where each shared file comes from (the source column of ../shared/data/README.md).
+SOURCES = {
+    "enwiki-sample.xml.bz2": "the gensim package's test data (pip download gensim --no-deps, then unzip the wheel): "
+    "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2, renamed",
+    "webster1913.txt.xz": "the Debian package dict-gcide (apt-get download dict-gcide): its dictd data file "
+    "gcide.dict.dz (under /usr/share/dictd/) is gzip-compatible: gzip -dc gcide.dict.dz | xz > webster1913.txt.xz",
+    "tinyshakespeare.txt": "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+    "quijote.txt": "Project Gutenberg ebook 2000 (https://www.gutenberg.org/ebooks/2000), the UTF-8 plain text",
+    "questions-words.txt": "the gensim package's test data: gensim/test/test_data/questions-words.txt "
+    "(also bundled, xz-compressed, as textlab.corpora.path('analogies'))",
+    "wordsim353.tsv": "the gensim package's test data: gensim/test/test_data/wordsim353.tsv",
+}
+
 
 def shared_file(name: str) -> Path:
-    """Path to a file of ../shared/data, or skip the test saying why."""
+    """Path to a file of ../shared/data, or skip the test saying which file, where it was looked for, and where to get it."""
     path = SHARED / name
     if not path.exists():
-        pytest.skip(f"shared data {name} not found in {SHARED} (set TEXTLAB_SHARED_DATA)")
+        source = SOURCES.get(name, "see ../shared/data/README.md")
+        pytest.skip(
+            f"needs the shared data file {name}, not found at {path}; get it from {source}, "
+            f"and put it in {SHARED} or set TEXTLAB_SHARED_DATA to the folder that holds it"
+        )
+    return path
+
+
+# -- the bundled corpora ------------------------------------------------------------
+def corpus_path(name: str) -> Path:
+    """The installed, xz-compressed file of a bundled corpus ("en", "es" or "analogies")."""
+    return corpora.path(name)
+
+
+@functools.lru_cache(maxsize=None)
+def corpus_bytes(name: str) -> bytes:
+    """A bundled corpus unpacked by Python's own lzma, independently of textlab's reader."""
+    with lzma.open(corpus_path(name)) as f:
+        return f.read()
+
+
+def corpus_text(name: str) -> str:
+    return corpus_bytes(name).decode("utf-8")
+
+
+def corpus_head(name: str, size: int) -> bytes:
+    """The first whole lines of a bundled corpus, about ``size`` bytes of them (for the slower checks)."""
+    data = corpus_bytes(name)
+    if size >= len(data):
+        return data
+    return data[: data.rindex(b"\n", 0, size) + 1]
+
+
+def write_corpus(directory: Path, name: str, size: int | None = None) -> Path:
+    """A bundled corpus (or its first ``size`` bytes of lines) as a plain UTF-8 file in ``directory``."""
+    path = directory / (f"{name}.txt" if size is None else f"{name}-{size}.txt")
+    path.write_bytes(corpus_bytes(name) if size is None else corpus_head(name, size))
     return path
 
 

@@ -73,6 +73,7 @@ ENGLISH = Language(
     analogies=[("he", "she", "his", "her"), ("one", "two", "three", "four")],
     text={
         "corpus": "In {out}, corpus.txt is {corpus}.",
+        "bundled": "the corpus that comes with textlab: {about}",
         "letters": "Letter counts",
         "letters.explain": "Count the letters of the text, most frequent first, beside the standard frequencies of "
         "English letters (Lewand 2000). The same as a bar chart goes to letters.png.",
@@ -117,6 +118,7 @@ SPANISH = Language(
     analogies=[("quijote", "sancho", "caballero", "escudero"), ("quijote", "rocinante", "sancho", "rucio")],
     text={
         "corpus": "En {out}, corpus.txt es {corpus}.",
+        "bundled": "el corpus que trae textlab: {about}",
         "letters": "Frecuencia de las letras",
         "letters.explain": "Contamos las letras del texto, de la más frecuente a la menos, junto a las "
         "frecuencias habituales del español (con ñ y las vocales acentuadas). El diagrama de barras va a "
