@@ -30,3 +30,11 @@ class UsageError(TextlabError):
     """The options do not make sense together or are out of range (exit 2)."""
 
     exit_code = 2
+
+
+class EmptyInput(DataError):
+    """The input has no text at all: one message for every command that counts or learns,
+    since in a pipe the cause is usually the step before (a failed fetch or dump)."""
+
+    def __init__(self, what: str = "the input") -> None:
+        super().__init__(f"{what} is empty", "no text to count or learn from; did an earlier step of the pipe fail?")

@@ -17,7 +17,7 @@ import io as _io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..io import plain_utf8_files
 
 #: Lines longer than this are cut at a space: a corpus that is one huge line (text8) still streams.
@@ -117,7 +117,7 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
         plain, has_text = plain_utf8_files(files)
         if plain:
             if not has_text:
-                raise DataError("no text to learn from: the corpus is empty")
+                raise EmptyInput()
             tokenizer.train(files, trainer=trainer)
             return _check_alphabet(tokenizer, options)
     seen = {"lines": 0}
@@ -130,7 +130,7 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
 
     tokenizer.train_from_iterator(counted(), trainer=trainer)
     if seen["lines"] == 0:
-        raise DataError("no text to learn from: the corpus is empty")
+        raise EmptyInput()
     return _check_alphabet(tokenizer, options)
 
 
@@ -182,12 +182,12 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
         spm.SentencePieceTrainer.train(**settings)
     except RuntimeError as e:
         if seen["lines"] == 0:
-            raise DataError("no text to learn from: the corpus is empty") from None
+            raise EmptyInput() from None
         message = str(e).strip().splitlines()[-1] if str(e).strip() else "training failed"
         message = message.split("] ", 1)[-1].split(" Increase vocab_size")[0]  # drop the C++ source location
         if "Vocabulary size" in message or "vocab_size" in message:
             raise UsageError(f"SentencePiece: {message} (choose another --vocab-size)") from None
         raise DataError(f"SentencePiece could not train: {message}") from None
     if seen["lines"] == 0:
-        raise DataError("no text to learn from: the corpus is empty")
+        raise EmptyInput()
     return model.getvalue()

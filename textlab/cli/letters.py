@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import io, plots
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..letters import REFERENCES, Comparison, NgramCounts, compare, compare_counts, count_letters
 from ..words import normalize_words
 from .app import app
@@ -78,7 +78,7 @@ def _count(
         return counts
     where = f"{what}: " if what else ""
     if not seen:
-        raise DataError(f"{where}the input is empty: no text to count")
+        raise EmptyInput(f"{where}the input")
     if kw.get("all_chars"):
         raise DataError(f"{where}no {n}-grams found: the text is shorter than {n} characters")
     if n == 1:

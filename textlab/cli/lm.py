@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import io
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..lm.arpa import write_arpa
 from ..lm.model import LanguageModel
 from ..lm.text import model_ids, train_table
@@ -82,7 +82,7 @@ def perplexity(
         with reading(train, encoding, progress, label="training") as reader:
             table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only)
         if len(table) == 0:
-            raise DataError("no text to learn from: the training input is empty")
+            raise EmptyInput("the training input")
     top = table_order(table, model_path, max(wanted))  # past the text's longest n-grams: one warning
     rows = []
     test_ids = None

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..lm.model import LanguageModel
 from ..lm.text import of_words, train_table
 from ..ngrams import NgramTable, read_table
@@ -99,7 +99,7 @@ def build_model(
     with reading(files, encoding, progress, label="training") as reader:
         table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only)
     if reader.bytes_read == 0 or len(table) == 0:
-        raise DataError("no text to learn from: the input is empty")
+        raise EmptyInput()
     return LanguageModel(table, order=table_order(table, None, order), smoothing=smoothing.value, k=k)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import numpy as np
 import typer
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..ngrams import NgramTable, count_ngrams, merge_tables, parse_orders, read_table
 from .app import app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
@@ -96,7 +96,7 @@ def ngrams(
             )
         multi = orders is not None
         if reader.bytes_read == 0:
-            raise DataError("the input is empty: no text to count")
+            raise EmptyInput()
         if len(table) == 0:
             longest = "line" if unit is Unit.word else "run of letters" if letters_only else "text"
             raise DataError(f"no {max(order_list)}-grams found: every {longest} is shorter than n")

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from .. import plots
-from ..errors import DataError
+from ..errors import DataError, EmptyInput
 from ..heatmap import bigram_matrix
 from ..io import describe, open_binary
 from ..ngrams import NgramTable, count_ngrams, merge_tables, read_table
@@ -55,7 +55,10 @@ def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encodin
     if all(_is_table(p) for p in paths):
         return merge_tables(read_table(p, unit) for p in paths)
     with reading(files, encoding, progress, label="counting") as reader:
-        return count_ngrams(reader.chunks(), n=n, unit=unit, ignore_case=ignore_case, letters_only=unit == "char")
+        table = count_ngrams(reader.chunks(), n=n, unit=unit, ignore_case=ignore_case, letters_only=unit == "char")
+    if reader.bytes_read == 0:
+        raise EmptyInput()
+    return table
 
 
 @app.command(
@@ -207,6 +210,8 @@ def _ranked(files: list[str] | None, encoding: str | None, progress: bool) -> Ra
         if not tables:
             with reading(files, encoding, progress, label="counting") as reader:
                 table = count_ngrams(reader.chunks(), n=1, unit="word", ignore_case=False, letters_only=False)
+            if reader.bytes_read == 0:
+                raise EmptyInput()
             ones = table.select(table.order == 1)
             if len(ones) < 2:
                 raise DataError("Zipf's law needs at least two different words")

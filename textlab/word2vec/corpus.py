@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, EmptyInput, UsageError
 from ..ngrams import hashed_lines
 from ..vocab import Vocabulary, release_hash_tables
 
@@ -57,7 +57,7 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
         offset += len(ids)
     release_hash_tables()  # 32 MB of hashing tables, not needed from here on
     if offset == 0:
-        raise DataError("no words to learn from: the corpus is empty")
+        raise EmptyInput()
     raw = np.concatenate(parts)
     del parts  # memory: the corpus is held once, as ``raw``, from here on
     counts = np.bincount(raw, minlength=len(vocab))
