@@ -1,8 +1,8 @@
 """Shared fixtures: the bundled corpora, paths to the shared data, a CLI runner with a fixed terminal width.
 
 Most tests run on the corpora that ship inside textlab (``textlab.corpora``), so a fresh
-clone tests itself offline. A few need files too big to ship (a real XML dump, Webster's
-invalid bytes, Tiny Shakespeare for KenLM): they take them from ../shared/data, or
+clone tests itself offline. A few need files too big to ship (a real Wikipedia XML dump,
+Webster's dictionary with its invalid bytes): they take them from ../shared/data, or
 ``TEXTLAB_SHARED_DATA``, through ``shared_file``, and skip, saying where to get the file,
 when it is not there.
 """
@@ -25,15 +25,18 @@ SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "da
 
 #: Where each shared file comes from (the source column of ../shared/data/README.md).
 SOURCES = {
-    "enwiki-sample.xml.bz2": "the gensim package's test data (pip download gensim --no-deps, then unzip the wheel): "
-    "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2, renamed",
+    "enwiki-sample.xml.bz2": "the test data of the gensim package on PyPI (pip download gensim --no-deps; "
+    "a wheel is a zip file): gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2, "
+    "saved as enwiki-sample.xml.bz2",
     "webster1913.txt.xz": "the Debian package dict-gcide (apt-get download dict-gcide): its dictd data file "
-    "gcide.dict.dz (under /usr/share/dictd/) is gzip-compatible: gzip -dc gcide.dict.dz | xz > webster1913.txt.xz",
-    "tinyshakespeare.txt": "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
-    "quijote.txt": "Project Gutenberg ebook 2000 (https://www.gutenberg.org/ebooks/2000), the UTF-8 plain text",
-    "questions-words.txt": "the gensim package's test data: gensim/test/test_data/questions-words.txt "
-    "(also bundled, xz-compressed, as textlab.corpora.path('analogies'))",
-    "wordsim353.tsv": "the gensim package's test data: gensim/test/test_data/wordsim353.tsv",
+    "gcide.dict.dz (in /usr/share/dictd/) is gzip-compatible: gzip -dc gcide.dict.dz | xz > webster1913.txt.xz",
+    "tinyshakespeare.txt": "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt, "
+    "saved as tinyshakespeare.txt",
+    "quijote.txt": "Project Gutenberg ebook 2000 (https://www.gutenberg.org/ebooks/2000), the plain text UTF-8 file, "
+    "saved as quijote.txt",
+    "questions-words.txt": "the test data of the gensim package on PyPI: gensim/test/test_data/questions-words.txt "
+    "(textlab also bundles it: textlab.corpora.path('analogies'))",
+    "wordsim353.tsv": "the test data of the gensim package on PyPI: gensim/test/test_data/wordsim353.tsv",
 }
 
 
@@ -41,10 +44,10 @@ def shared_file(name: str) -> Path:
     """Path to a file of ../shared/data, or skip the test saying which file, where it was looked for, and where to get it."""
     path = SHARED / name
     if not path.exists():
-        source = SOURCES.get(name, "see ../shared/data/README.md")
+        source = SOURCES.get(name, "the list in ../shared/data/README.md")
         pytest.skip(
-            f"needs the shared data file {name}, not found at {path}; get it from {source}, "
-            f"and put it in {SHARED} or set TEXTLAB_SHARED_DATA to the folder that holds it"
+            f"shared test data {name} not found at {path}. Get it from {source}; "
+            f"put it in {SHARED}, or set TEXTLAB_SHARED_DATA to the folder that holds it"
         )
     return path
 
@@ -55,7 +58,7 @@ def corpus_path(name: str) -> Path:
     return corpora.path(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def corpus_bytes(name: str) -> bytes:
     """A bundled corpus unpacked by Python's own lzma, independently of textlab's reader."""
     with lzma.open(corpus_path(name)) as f:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 
@@ -90,7 +91,7 @@ def textbook_merges(words: Counter, k: int) -> list[tuple[str, str]]:
     for _ in range(k):
         pairs: Counter = Counter()
         for w, c in vocab:
-            for pair in zip(w, w[1:]):
+            for pair in itertools.pairwise(w):
                 pairs[pair] += c
         (best, count), (_, runner_up) = pairs.most_common(2)
         assert count > runner_up, "a tie: the order would be the trainer's choice"
@@ -200,7 +201,7 @@ def test_sentencepiece_backend(run, tmp_path):
     words = Counter("▁" + w for line in corpus_text("en").split("\n") for w in line.split())
     pairs: Counter = Counter()
     for w, c in words.items():
-        for pair in zip(w, w[1:]):
+        for pair in itertools.pairwise(w):
             pairs[pair] += c
     assert (merges(model)[0].left, merges(model)[0].right) == pairs.most_common(1)[0][0]
 
@@ -222,10 +223,10 @@ def test_special_tokens_and_max_token_length(run, tmp_path):
         (["train", str(CORPUS), "--vocab-size", "100", "-o", "x.json"], "smaller than the byte-level alphabet", 2),
         (["train", "--backend", "sentencepiece", str(CORPUS), "--vocab-size", "20", "-o", "x.model"],
          "Vocabulary size is smaller than required_chars", 2),
-        (["train", "-", "-o", "x.json"], "the corpus is empty", 1),
+        (["train", "-", "-o", "x.json"], "the input is empty", 1),
         (["train", "--backend", "sentencepiece", "-", "-o", "x.json"], "a SentencePiece model is a binary .model file", 2),
         (["train", "-", "-o", "x.model"], "add --backend sentencepiece", 2),
-        (["train", "--backend", "sentencepiece", "-", "-o", "x.model"], "the corpus is empty", 1),
+        (["train", "--backend", "sentencepiece", "-", "-o", "x.model"], "the input is empty", 1),
     ],
 )
 def test_bad_input_is_one_clear_line(run, tmp_path, monkeypatch, args, message, code):

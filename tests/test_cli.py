@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, shared_file
+from .conftest import ROOT, corpus_path, corpus_text
+
+#: The one message of every command that counts or learns, for input with no text at all.
+EMPTY = "the input is empty (no text to count or learn from; did an earlier step of the pipe fail?)"
 
 
 def test_letters_tsv_with_header(run):
@@ -45,11 +48,13 @@ def test_ngrams_and_ignore_case(run):
 
 
 def test_compare_english(run):
-    text = shared_file("tinyshakespeare.txt")
-    r = run("letters", "--compare", "english", str(text))
+    r = run("letters", "--compare", "english", str(corpus_path("en")))
     lines = r.stdout.splitlines()
     assert lines[0] == "letter\tcount\tpercent\tenglish\tdifference"
     assert len(lines) == 27 and lines[1].startswith("e\t")
+    # the counts are of a-z after folding case: "e" counts e and E
+    text = corpus_text("en")
+    assert lines[1].split("\t")[1] == str(text.count("e") + text.count("E"))
 
 
 def test_merging_files_equals_cat(run, tmp_path):
@@ -81,7 +86,7 @@ def test_invalid_utf8_warns_once_with_a_count(run, tmp_path):
 def test_empty_input_is_an_error(run):
     r = run("letters", input="")
     assert r.exit_code == 1 and r.stdout == ""
-    assert r.stderr.splitlines() == ["textlab: error: the input is empty: no text to count"]
+    assert r.stderr.splitlines() == [f"textlab: error: {EMPTY}"]
 
 
 @pytest.mark.parametrize(
@@ -118,11 +123,11 @@ def test_words_command(run):
 
 
 def _textlab(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "textlab", *args], capture_output=True, cwd=ROOT, **kw)
+    return subprocess.run([sys.executable, "-m", "textlab", *args], check=False, capture_output=True, cwd=ROOT, **kw)
 
 
 def test_python_dash_m_and_head_exit_quietly():
-    text = shared_file("tinyshakespeare.txt")
+    text = corpus_path("en")  # 2.9 MB of words: far more than a pipe holds
     # `textlab letters -n 2 ... | head -3`: the reader goes away early
     proc = subprocess.Popen(
         [sys.executable, "-m", "textlab", "words", str(text)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
@@ -165,3 +170,23 @@ def test_every_command_has_a_purpose_and_an_example(run):
         text = result.stdout
         assert "Examples:" in text and "textlab " in text.split("Examples:")[1], f"{' '.join(path)}: no example"
         assert text.split("Usage:")[1].split("\n")[2].strip(), f"{' '.join(path)}: no purpose line"
+
+
+def test_examples_name_only_files_that_exist_in_a_checkout():
+    # the examples run from the project's folder: every bundled file they name must be there
+    import re
+
+    import typer
+
+    from textlab.cli import app
+
+    group = typer.main.get_command(app)
+    named = set()
+    for path in _commands(group):
+        command = group
+        for name in path:
+            command = command.commands[name]
+        named.update(re.findall(r"corpora/[\w.-]+", command.epilog or ""))
+    assert "corpora/wikipedia-en.txt.xz" in named
+    missing = sorted(name for name in named if not (ROOT / name).is_file())
+    assert not missing, f"examples name files that do not exist: {missing}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import re
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -13,7 +16,7 @@ from textlab.lm.model import LanguageModel
 from textlab.lm.text import model_ids, perplexity, train_table
 from textlab.words import normalize_words
 
-from .conftest import shared_file
+from .conftest import corpus_head, corpus_path, corpus_text
 
 TEXT = (
     "the cat sat on the mat\nthe dog sat on the log\nthe cat saw the dog\n"
@@ -21,13 +24,10 @@ TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def shakespeare(tmp_path_factory):
-    """Tiny Shakespeare split at a line break: the first 90% to train, the last 10% held out,
+def split_for_held_out(data: bytes, d) -> dict:
+    """A text split at a line break: the first 90% to train, the last 10% held out,
     as characters and as the word stream of `textlab words`."""
-    data = shared_file("tinyshakespeare.txt").read_bytes()
     cut = data.rfind(b"\n", 0, int(len(data) * 0.9)) + 1
-    d = tmp_path_factory.mktemp("shakespeare")
     paths = {}
     for name, part in (("train", data[:cut]), ("test", data[cut:])):
         (d / f"{name}.txt").write_bytes(part)
@@ -35,6 +35,13 @@ def shakespeare(tmp_path_factory):
         paths[name] = d / f"{name}.txt"
         paths[name + "_words"] = d / f"{name}.words"
     return paths
+
+
+@pytest.fixture(scope="module")
+def wikipedia(tmp_path_factory):
+    """The first 1.2 MB of the bundled English articles, split for held-out tests (the
+    smoothing comparisons, and KenLM's reading of the ARPA file: CI installs kenlm)."""
+    return split_for_held_out(corpus_head("en", 1_200_000), tmp_path_factory.mktemp("wikipedia"))
 
 
 def _ppl(paths, unit, suffix, orders, smoothing):
@@ -51,20 +58,20 @@ def _ppl(paths, unit, suffix, orders, smoothing):
     return out
 
 
-def test_kneser_ney_beats_add_one_on_held_out_words(shakespeare):
-    ppl = _ppl(shakespeare, "word", "_words", [2, 3, 4, 5], ["add-k", "kn"])
+def test_kneser_ney_beats_add_one_on_held_out_words(wikipedia):
+    ppl = _ppl(wikipedia, "word", "_words", [2, 3, 4, 5], ["add-k", "kn"])
     for n in [2, 3, 4, 5]:
         assert ppl[n, "kn"] < ppl[n, "add-k"], (n, ppl)
     assert ppl[3, "kn"] < ppl[2, "kn"]  # more context helps Kneser-Ney on words
+    assert ppl[3, "add-k"] > ppl[2, "add-k"]  # and hurts add-one, which gives too much to the unseen
 
 
-def test_kneser_ney_beats_add_one_on_held_out_characters(shakespeare):
-    ppl = _ppl(shakespeare, "char", "", [2, 3, 4, 5], ["add-k", "kn"])
-    for n in [3, 4, 5]:
+def test_kneser_ney_beats_add_one_on_held_out_characters(wikipedia):
+    ppl = _ppl(wikipedia, "char", "", [2, 3, 4, 5], ["add-k", "kn"])
+    # At order 2 the two are close (about 1 MB of text for a few thousand character
+    # pairs: add-one is nearly the raw frequencies); the margin grows with the order.
+    for n in [2, 3, 4, 5]:
         assert ppl[n, "kn"] < ppl[n, "add-k"], (n, ppl)
-    # Order 2 is the exception measured here: with 1 MB of text for 4,000 letter
-    # pairs, add-one is nearly the raw frequencies and Kneser-Ney ties it (0.2% behind).
-    assert ppl[2, "kn"] < ppl[2, "add-k"] * 1.005, ppl
     assert ppl[5, "kn"] < ppl[4, "kn"] < ppl[3, "kn"] < ppl[2, "kn"]
     assert ppl[5, "add-k"] > ppl[4, "add-k"]  # add-one falls apart as contexts get sparse
 
@@ -117,10 +124,10 @@ def test_arpa_probabilities_sum_to_one_at_every_context(tmp_path, unit, text):
 
 
 @pytest.mark.parametrize("unit,order", [("word", 3), ("char", 5)])
-def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, shakespeare, unit, order):
+def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, wikipedia, unit, order):
     kenlm = pytest.importorskip("kenlm", reason="the kenlm module is not installed (pip install kenlm)")
     suffix = "_words" if unit == "word" else ""
-    train, test = shakespeare["train" + suffix], shakespeare["test" + suffix]
+    train, test = wikipedia["train" + suffix], wikipedia["test" + suffix]
     table = train_table(TextReader([str(train)]).chunks(), order, unit)
     model = LanguageModel(table, order=order, smoothing="kn")
     path = tmp_path / "model.arpa"
@@ -134,7 +141,7 @@ def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, shakespeare, unit, order
     total = sum(k.score(line, bos=True, eos=True) for line in lines)
     tokens = sum(len(line.split()) + 1 for line in lines)
     assert tokens == ours.tokens
-    # the issue asks for 1%; the file and textlab agree to rounding (measured: 1e-7)
+    # the issue asks for 1%; the file and textlab agree to rounding (measured with kenlm 0.3.0: 1e-7)
     assert math.isclose(10 ** (-total / tokens), ours.perplexity, rel_tol=1e-4)
 
 
@@ -165,22 +172,40 @@ def test_same_seed_same_text_and_temperature_zero_is_deterministic(run, tmp_path
     assert len(cold) == 1
 
 
+@functools.cache
+def letter_runs(name: str) -> list[str]:
+    """The words of a bundled corpus as letter models see them: runs of letters, folded to lower case."""
+    text = "".join(c.lower() if len(c.lower()) == 1 else c for c in corpus_text(name))
+    letters = sorted(c for c in set(text) if c.isalpha())
+    return re.findall("[" + "".join(re.escape(c) for c in letters) + "]+", text)
+
+
 def test_random_words_grow_more_english_with_the_order(run):
-    path = shared_file("tinyshakespeare.txt")
+    path = corpus_path("en")
     words = {}
     for n in [0, 5]:
         out = run("generate", "-n", str(n), "--words", "--count", "200", "--seed", "1", "-i", str(path)).stdout.split()
         words[n] = out
-    known = set(path.read_text(encoding="utf-8").lower().replace("\n", " ").split())
+    # English words: the corpus's own, used at least 5 times and longer than one letter
+    # (its single letters and one-off strings are initials, codes and the like)
+    known = {w for w, k in Counter(letter_runs("en")).items() if k >= 5 and len(w) > 1}
     real = {n: np.mean([w in known for w in ws]) for n, ws in words.items()}
     assert real[5] > 0.5 and real[0] < 0.05, real
     assert all(w.isalpha() for w in words[0])
 
 
 def test_predict_q_is_followed_by_u_and_a_table_model_matches(run, tmp_path):
-    path = shared_file("tinyshakespeare.txt")
+    path = corpus_path("en")
     out = run("predict", "-n", "2", "q", "-i", "--letters-only", str(path), "--top", "3").stdout.splitlines()
-    assert out[0] == "token\tprob" and out[1].startswith("u\t") and float(out[1].split("\t")[1]) > 0.9
+    # the counts (predict's default, mle): what follows a q inside the words, or the word's end
+    after_q = Counter(
+        w[i + 1] if i + 1 < len(w) else "</s>" for w in letter_runs("en") for i, c in enumerate(w) if c == "q"
+    )
+    expected = [(t, k / after_q.total()) for t, k in after_q.most_common(3)]
+    assert out[0] == "token\tprob" and expected[0][0] == "u" and expected[0][1] > 0.9
+    got = [(line.split("\t")[0], float(line.split("\t")[1])) for line in out[1:]]
+    assert [t for t, _ in got] == [t for t, _ in expected]
+    assert np.allclose([p for _, p in got], [p for _, p in expected], rtol=1e-5)
     table = tmp_path / "model.tsv"
     run("ngrams", "--orders", "1-3", "--boundaries", str(path), "-o", str(table))
     direct = run("generate", "-n", "3", "--seed", "3", "--length", "100", str(path)).stdout
@@ -202,7 +227,7 @@ def test_perplexity_counts_oov_like_kenlm(run, tmp_path):
     "args,message",
     [
         (["generate", "-n", "2", "--start", "zzqx zzqy", "--unit", "word", "--seed", "1"], None),
-        (["generate", "-n", "2"], "no text to learn from"),
+        (["generate", "-n", "2"], "the input is empty"),
         (["predict", "--unit", "word", "-n", "3", "never seen words"], None),
         (["generate", "--words", "--unit", "word"], "--unit char"),
         (["perplexity", "-n", "2"], "--train FILE"),
@@ -211,7 +236,7 @@ def test_perplexity_counts_oov_like_kenlm(run, tmp_path):
 def test_unseen_starts_and_empty_models_are_handled(run, tmp_path, args, message):
     corpus = tmp_path / "c.txt"
     corpus.write_text(TEXT, encoding="utf-8")
-    stdin = "" if message == "no text to learn from" else None
+    stdin = "" if message == "the input is empty" else None
     result = run(*args, *([] if stdin is not None or "perplexity" in args else [str(corpus)]), input=stdin)
     if message is None:
         assert result.exit_code == 0 and result.stdout.strip()

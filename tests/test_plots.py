@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from textlab.errors import DataError
 from textlab.heatmap import bigram_matrix, parse_alphabet
-from textlab.io import open_binary
 from textlab.ngrams import count_ngrams
-from textlab.wiki import DumpParser, articles
 from textlab.zipf import fit_zipf
 
-from .conftest import run_pipeline, shared_file
+from .conftest import corpus_bytes, corpus_head, corpus_path, corpus_text, run_pipeline
 
 
-def test_q_is_followed_by_u_on_the_english_sample():
-    # the prose of the sample's articles, as `textlab wiki dump` extracts it
-    stream, _ = open_binary(str(shared_file("enwiki-sample.xml.bz2")))
-    parser = DumpParser(stream)
-    prose = "\n".join(a.text for a in articles(parser, parser.namespaces))
-    table = count_ngrams([prose.encode()], n=2, letters_only=True, ignore_case=True)
+def test_q_is_followed_by_u_on_the_english_articles():
+    table = count_ngrams([corpus_bytes("en")], n=2, letters_only=True, ignore_case=True)
     m = bigram_matrix(table, "a-z")
     q, u = m.labels.index("q"), m.labels.index("u")
     row = m.normalized("row")[q]
+    # the same share by Counter: pairs of a-z letters (after folding) that start with q
+    text = "".join(c.lower() if len(c.lower()) == 1 else c for c in corpus_text("en"))
+    after_q = Counter(pair[1] for pair in re.findall(r"(?=(q[a-z]))", text))
+    assert np.isclose(row[u], after_q["u"] / after_q.total())
     assert row[u] > 0.9
     assert np.isclose(row.sum(), 1.0)
 
@@ -40,7 +40,8 @@ def test_spanish_alphabet_keeps_enye():
 
 
 def test_heatmap_images_are_valid(run, tmp_path):
-    text = shared_file("tinyshakespeare.txt")
+    text = tmp_path / "en.txt"
+    text.write_bytes(corpus_head("en", 500_000))
     png, svg = tmp_path / "h.png", tmp_path / "h.svg"
     assert run("heatmap", str(text), "--alphabet", "a-z", "-o", str(png)).exit_code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -75,13 +76,18 @@ def test_zipf_fit_recovers_the_exponent(s):
 
 
 def test_zipf_command(run, tmp_path):
-    text = shared_file("tinyshakespeare.txt")
-    words = run("words", str(text)).stdout
+    words = run("words", str(corpus_path("en"))).stdout
     png = tmp_path / "z.png"
     r = run("zipf", "-o", str(png), "-f", "tsv", input=words)
     assert "Zipf exponent s = " in r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "rank\tword\tcount\tfitted" and lines[1].split("\t")[:2] == ["1", "the"]
+    # ranks and counts as Counter has them (ties in any order)
+    counts = Counter(words.split())
+    assert lines[0] == "rank\tword\tcount\tfitted"
+    rows = [line.split("\t") for line in lines[1:]]
+    assert rows[0][:2] == ["1", counts.most_common(1)[0][0]] == ["1", "the"]
+    assert [int(r[2]) for r in rows] == sorted(counts.values(), reverse=True)[: len(rows)]
+    assert all(counts[r[1]] == int(r[2]) for r in rows)
     assert png.read_bytes()[:4] == b"\x89PNG"
     s = float(r.stderr.split("s = ")[1].split()[0])
     assert 0.8 < s < 1.4

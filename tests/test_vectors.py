@@ -10,6 +10,8 @@ import pytest
 from textlab.vectors import Vectors, evaluate_analogies, evaluate_similarity, formats
 from textlab.vectors.evaluate import rankdata
 
+from .conftest import corpus_path, corpus_text
+
 # A tiny world with planted structure. Axis 0: royalty, axis 1: gender (+ female),
 # axis 2: fruit, axis 3: city/country, axis 4: France/Italy. Small noise keeps ties away.
 PLANTED = {
@@ -190,3 +192,95 @@ def test_map_in_text_and_as_an_image(run, tmp_path):
     assert run("map", "-v", path, "--top", "8", "-o", str(image)).exit_code == 0
     assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert run("map", "-v", path).exit_code == 2  # neither words nor --top
+
+
+# -- the bundled analogy questions, and a WordSim-353-like file ---------------------
+
+
+def average_ranks(values: list[float]) -> list[float]:
+    """Ranks from 1, ties sharing the mean of their places: [10, 20, 10] -> [1.5, 3.0, 1.5]."""
+    places: dict[float, list[int]] = {}
+    for place, value in enumerate(sorted(values), start=1):
+        places.setdefault(value, []).append(place)
+    return [sum(places[v]) / len(places[v]) for v in values]
+
+
+def test_bundled_analogy_questions_with_planted_capitals(run, tmp_path):
+    """The bundled questions-words, against vectors where country = capital + one shared offset:
+    every capital-common-countries question is then right, by construction."""
+    questions = corpus_path("analogies")
+    lines = corpus_text("analogies").splitlines()
+    sections: dict[str, list[list[str]]] = {}
+    for line in lines:
+        if line.startswith(": "):
+            sections[line[2:]] = []
+        else:
+            sections[list(sections)[-1]].append(line.split())
+    rng = np.random.default_rng(0)
+    offset = rng.normal(size=100)
+    vecs: dict[str, np.ndarray] = {}
+    for a, b, c, d in sections["capital-common-countries"]:
+        for capital, country in ((a, b), (c, d)):
+            vecs.setdefault(capital, rng.normal(size=100))
+            vecs.setdefault(country, vecs[capital] + offset)
+    for question in (q for qs in sections.values() for q in qs):
+        for w in question:
+            vecs.setdefault(w, rng.normal(size=100))
+    words = list(vecs)
+    v = Vectors(words, np.array([vecs[w] for w in words], np.float32))
+    result = evaluate_analogies(v, str(questions), restrict_vocab=len(words))
+    assert [s.name for s in result.sections] == list(sections)
+    assert result.questions == sum(len(qs) for qs in sections.values()) == len(lines) - len(sections)
+    assert result.skipped == 0  # every word has a vector
+    assert [s.total for s in result.sections] == [len(qs) for qs in sections.values()]
+    capitals = result.sections[0]
+    assert capitals.correct == capitals.total == len(sections["capital-common-countries"])
+    assert result.total().correct < result.total().total / 2  # the rest is random
+    # the command reads the same .xz file; its total row adds the sections up
+    path = tmp_path / "v.txt"
+    with open(path, "wb") as f:
+        formats.save(v.words, v.matrix, f)
+    table = run(
+        "evaluate", "analogies", "-v", str(path), "--restrict-vocab", str(len(words)), str(questions), "-f", "tsv"
+    )
+    assert table.exit_code == 0, table.stderr
+    rows = {r.split("\t")[0]: r.split("\t") for r in table.stdout.splitlines()[1:]}
+    assert rows["capital-common-countries"][1:3] == [str(capitals.total)] * 2
+    assert rows["total"][1:3] == [str(result.total().correct), str(result.total().total)]
+
+
+WORDSIM = """# The WordSimilarity-353 layout: comments, a header, word pairs with a mean human score
+Word 1\tWord 2\tHuman (mean)
+King\tQueen\t8.58
+king\tprince\t8.58
+apple\tpear\t7.50
+apple\tbanana\t7.50
+Paris\tfrance\t6.00
+rome\titaly\t6.00
+king\tapple\t1.10
+pear\trome\t0.92
+queen\tbanana\t1.10
+tiger\tcat\t7.35
+"""
+
+
+def test_similarity_with_tied_scores_is_spearman_of_average_ranks(run, tmp_path):
+    pairs = tmp_path / "wordsim.tsv"
+    pairs.write_text(WORDSIM)
+    v = planted()
+    result = evaluate_similarity(v, str(pairs))
+    known = [line.split("\t") for line in WORDSIM.splitlines()[2:] if "tiger" not in line]
+    unit = v.matrix / np.linalg.norm(v.matrix, axis=1, keepdims=True)
+    # lower-cased lookups: "King" and "Paris" are the rows of king and paris, the more frequent spellings
+    cosines = [float(unit[v.words.index(a.lower())] @ unit[v.words.index(b.lower())]) for a, b, _ in known]
+    human = [float(s) for _, _, s in known]
+    assert (result.pairs, result.oov) == (9, 1)
+    assert result.spearman == pytest.approx(np.corrcoef(average_ranks(human), average_ranks(cosines))[0, 1])
+    assert result.pearson == pytest.approx(np.corrcoef(human, cosines)[0, 1])
+    # the ties matter: ranking them in file order instead gives another figure
+    ordinal = np.argsort(np.argsort(human, kind="stable"))
+    assert not np.isclose(result.spearman, np.corrcoef(ordinal, average_ranks(cosines))[0, 1])
+
+
+def test_average_ranks_helper():
+    assert average_ranks([10, 20, 10, 30]) == [1.5, 3.0, 1.5, 4.0]

@@ -169,7 +169,7 @@ def test_one_huge_line_works():
 @pytest.mark.parametrize(
     "args, stdin, message, code",
     [
-        ([], "", "the corpus is empty", 1),
+        ([], "", "the input is empty", 1),
         ([], "a b c a b c\n", "no word occurs 5 times or more", 1),
         (["--min-count", "1"], "same same same\n", "only one word ('same')", 1),
         (["--dim", "0"], "a b\n", "--dim must be at least 1", 2),

@@ -7,7 +7,7 @@ import pytest
 from textlab.io import TextReader
 from textlab.words import normalize_words
 
-from .conftest import shared_file
+from .conftest import corpus_path, corpus_text
 
 
 def words(text: str, **kw) -> str:
@@ -44,12 +44,15 @@ def test_same_output_whatever_the_chunking(tmp_path, chunk_size):
     assert b"".join(pieces).decode() == words(text)
 
 
-def test_quijote_words_match_a_simple_split():
+@pytest.mark.parametrize("name", ["es", "en"])
+def test_bundled_corpus_words_are_its_runs_of_letters(name):
     import re
     import unicodedata
 
-    path = shared_file("quijote.txt")
-    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")).lower()
-    expected = re.findall(r"[^\W\d_]+", text)
-    got = b"".join(normalize_words(TextReader([str(path)]).chunks())).decode().split()
+    # a word is a run of letters and combining marks (not digits, not ² or _), in lower case
+    text = "".join(c.lower() if len(c.lower()) == 1 else c for c in corpus_text(name))
+    letters = [c for c in set(text) if c.isalpha() or unicodedata.category(c).startswith("M")]
+    runs = re.findall("[" + "".join(re.escape(c) for c in sorted(letters)) + "]+", text)
+    expected = [unicodedata.normalize("NFC", w) for w in runs]
+    got = b"".join(normalize_words(TextReader([str(corpus_path(name))]).chunks())).decode().split()
     assert got == expected

@@ -136,8 +136,8 @@ def generate(
             samples.append((start + render(model, drawn)).strip())
         else:
             drawn = gen.draw(start_ids(model, start), size)
-            sep = " " if unit is Unit.word and start else ""
-            text = (start + sep + render(model, drawn)).rstrip("\n")
+            glue = " " if unit is Unit.word and start else ""
+            text = (start + glue + render(model, drawn)).rstrip("\n")
             samples.append(text.replace("\n", " / ") if unit is Unit.word else text)
     if verbose:
         backoffs = gen.backoffs()
