@@ -31,7 +31,7 @@ from .sampling import NoiseSampler, keep_probability, window_reach
 #: Centre words per mini-batch. Bigger batches spend less time per word in Python, and
 #: their updates are staler (all computed from the same weights); ``CAP`` bounds the harm.
 BATCH = 1024
-#: The most updates' worth one weight row may move per mini-batch (see ``rows``).
+#: The most updates' worth one weight row may move per mini-batch (see ``rows``: 16 let bursty words collapse).
 CAP = 4
 #: Words of the text whose random choices are drawn at a time (about 6 MB of arrays).
 BLOCK = 1 << 17
