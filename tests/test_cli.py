@@ -149,12 +149,36 @@ def test_debug_shows_a_traceback():
 
 
 def _commands(group, prefix=()):
-    """Every leaf command of the click group behind the typer app, with its path."""
-    for name, command in group.commands.items():
-        if hasattr(command, "commands"):  # a group (typer vendors its own click)
+    """Every leaf command of the click group behind the typer app, with its path (through
+    list_commands/get_command: the top group loads its commands on demand)."""
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
+        if hasattr(command, "list_commands"):  # a group (typer vendors its own click)
             yield from _commands(command, (*prefix, name))
         else:
             yield (*prefix, name)
+
+
+def test_the_command_table_matches_each_commands_own_help():
+    """textlab --help lists commands from textlab.cli.commands without loading them: it must say what they say."""
+    import typer
+
+    from textlab.cli import app
+    from textlab.cli.commands import COMMANDS
+
+    group = typer.main.get_command(app)
+    for entry in COMMANDS:
+        command = group.get_command(None, entry.name)
+        first = " ".join((command.help or "").strip().split("\n\n")[0].split())
+        assert first == entry.help, entry.name
+
+
+def test_help_and_version_import_no_numpy():
+    for args in (["--help"], ["--version"], ["tour", "--help"], ["bpe", "--help"]):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "textlab", *args], capture_output=True)
+        assert proc.returncode == 0
+        imported = {line.split("|")[-1].strip() for line in proc.stderr.decode().splitlines() if "|" in line}
+        assert "numpy" not in imported and "textlab.cli" in imported, args
 
 
 def test_every_command_has_a_purpose_and_an_example(run):
@@ -185,7 +209,7 @@ def test_examples_name_only_files_that_exist_in_a_checkout():
     for path in _commands(group):
         command = group
         for name in path:
-            command = command.commands[name]
+            command = command.get_command(None, name)
         named.update(re.findall(r"corpora/[\w.-]+", command.epilog or ""))
     assert "corpora/wikipedia-en.txt.xz" in named
     missing = sorted(name for name in named if not (ROOT / name).is_file())

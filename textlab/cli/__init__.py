@@ -4,7 +4,6 @@ Each command module parses options, opens streams with ``textlab.io``, calls
 one library function and formats its result with ``textlab.cli.output``.
 """
 
-from . import commands  # noqa: F401,E402  (registers every command on ``app``)
-from .app import app, main
+from .app import app, main  # commands are loaded on demand: see app.TextlabGroup
 
 __all__ = ["app", "main"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -10,7 +11,7 @@ import typer
 # typer 0.28 carries its own copy of click (pinned in pyproject): these are the classes it raises.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.exceptions import Abort
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
 from ..errors import TextlabError
@@ -45,7 +46,33 @@ def usage_line(e: ClickException) -> str:
 
 
 class TextlabGroup(TyperGroup):
-    """Turns errors into one line on stderr and an exit status, for every command."""
+    """The top command: lists the commands of ``commands.COMMANDS`` and loads each one's module
+    only when it runs; turns errors into one line on stderr and an exit status, for every command."""
+
+    _listing = False  # while the top help is drawn: commands are their names and help lines only
+
+    def list_commands(self, ctx):  # type: ignore[no-untyped-def]
+        from .commands import COMMANDS
+
+        return [e.name for e in COMMANDS]
+
+    def get_command(self, ctx, name):  # type: ignore[no-untyped-def]
+        from .commands import BY_NAME
+
+        entry = BY_NAME.get(name)
+        if entry is None:
+            return None
+        if self._listing:
+            return TyperCommand(name, help=entry.help)
+        module = importlib.import_module(f"{__package__}.{entry.module}")
+        return typer.main.get_group(module.app).commands[name]
+
+    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def,override]
         # click's own handling (standalone mode) prints usage errors as framed boxes;
@@ -107,6 +134,11 @@ app = typer.Typer(
 )
 
 
+def command_app() -> typer.Typer:
+    """The typer app a command module puts its commands on (see ``TextlabGroup.get_command``)."""
+    return typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
 def _version(value: bool) -> None:
     if value:
         from .. import __version__
@@ -129,8 +161,6 @@ def main(argv: list[str] | None = None) -> None:
     if "--debug" in args:
         args.remove("--debug")
         DEBUG = True
-    from . import commands  # noqa: F401  (registers the commands)
-
     try:
         app(args=args, prog_name="textlab")
     except KeyboardInterrupt:  # Ctrl-C while click parses

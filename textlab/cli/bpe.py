@@ -16,9 +16,11 @@ from ..bpe.inspect import explain, is_byte_level, merges, readable
 from ..bpe.model import BPEModel, load_model
 from ..bpe.train import TrainOptions, train_sentencepiece, train_tokenizers
 from ..errors import DataError, UsageError
-from .app import app
+from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Progress, Top
 from .output import emit_table, reading, warn
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 bpe_app = typer.Typer(
     help="Byte-pair-encoding tokenizers: train one on a corpus, encode and decode text, look inside.",

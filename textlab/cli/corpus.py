@@ -10,9 +10,11 @@ import typer
 
 from .. import corpora, io
 from ..errors import UsageError
-from .app import app
+from .app import command_app
 from .options import FormatOpt, NoHeader, Output
 from .output import emit_table
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 @app.command(

@@ -13,7 +13,7 @@ from ..lm.model import LanguageModel
 from ..heatmap import parse_alphabet
 from ..lm.sampling import Generator, Sampler, alphabet_mask
 from ..lm.text import of_words, render
-from .app import app
+from .app import command_app
 from .lm_common import (
     IgnoreCase,
     KOpt,
@@ -29,6 +29,9 @@ from .lm_common import (
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table
+
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 @app.command(

@@ -12,9 +12,11 @@ from .. import io, plots
 from ..errors import DataError, EmptyInput, UsageError
 from ..letters import REFERENCES, Comparison, NgramCounts, compare, compare_counts, count_letters
 from ..words import normalize_words
-from .app import app
+from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
 from .output import emit_table, reading
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 #: The most bars one chart shows: past about 40 the letters under them no longer fit.
 MAX_BARS = 40

@@ -13,7 +13,7 @@ from ..lm.model import LanguageModel
 from ..lm.text import model_ids, train_table
 from ..lm.text import perplexity as measure_perplexity
 from ..ngrams import parse_orders, read_table
-from .app import app
+from .app import command_app
 from .lm_common import (
     IgnoreCase,
     KOpt,
@@ -28,6 +28,9 @@ from .lm_common import (
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table, reading
+
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 @app.command(

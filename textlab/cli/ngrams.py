@@ -10,9 +10,11 @@ import typer
 
 from ..errors import DataError, EmptyInput, UsageError
 from ..ngrams import NgramTable, count_ngrams, merge_tables, parse_orders, read_table
-from .app import app
+from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
 from .output import emit_columns, reading
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 class Unit(str, Enum):

@@ -21,9 +21,11 @@ from ..io import describe, open_binary
 from ..ngrams import NgramTable, count_ngrams, merge_tables, read_table
 from ..zipf import Ranked, ZipfFit, add_up, fit_zipf, parse_range, read_ranked, value_column
 from . import draw
-from .app import app
+from .app import command_app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress
 from .output import emit_table, reading, resolve_format, warn
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 ImageOpt = Annotated[
     Optional[str],

@@ -24,7 +24,9 @@ from rich.markup import escape
 from .. import corpora
 from ..errors import DataError, UsageError
 from ..tour import CORPUS, LANGUAGES, NEEDS_WORDS, STEP_NAMES, WORDS, Pipeline, steps
-from .app import app
+from .app import command_app
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 def run_pipeline(pipeline: Pipeline, where: Path) -> str:

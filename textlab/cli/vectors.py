@@ -15,9 +15,11 @@ from ..vectors import formats
 from ..vectors.evaluate import evaluate_analogies, evaluate_similarity
 from ..vectors.keyed import Vectors
 from ..vectors.project import pca_2d, text_scatter
-from .app import app
+from .app import command_app
 from .options import FormatOpt, NoHeader, Output
 from .output import emit_table, warn
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 VectorsFile = Annotated[
     str,

@@ -14,10 +14,12 @@ from .. import io
 from ..errors import UsageError
 from ..wiki import Article, DumpError, DumpParser, articles
 from ..wiki.fetch import WikipediaClient, default_cache_dir
-from .app import app
+from .app import command_app
 from .options import Output
 from .options import Progress as ProgressOpt
 from .output import bytes_bar, warn
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 wiki_app = typer.Typer(
     help="Wikipedia as plain text: one article through the API, or every article of a dump.",

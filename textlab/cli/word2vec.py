@@ -12,9 +12,11 @@ from ..vectors import formats
 from ..word2vec import Settings, fit, read_corpus
 from ..word2vec.memory import returning_big_blocks
 from ..word2vec.train import Progress as TrainingProgress
-from .app import app
+from .app import command_app
 from .options import Encoding, Inputs
 from .output import reading
+
+app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
 def _progress_printer(live: bool):  # type: ignore[no-untyped-def]
