@@ -73,18 +73,18 @@ ENGLISH = Language(
     analogies=[("he", "she", "his", "her"), ("one", "two", "three", "four")],
     text={
         "corpus": "In {out}, corpus.txt is {corpus}.",
-        "bundled": "the corpus that comes with textlab: {about}",
+        "bundled": "the corpus that comes with textlab, English Wikipedia: 106 articles (455,563 words)",
         "letters": "Letter counts",
         "letters.explain": "Count the letters of the text, most frequent first, beside the standard frequencies of "
         "English letters (Lewand 2000). The same as a bar chart goes to letters.png.",
         "random-letters": "Random letters",
         "random-letters.explain": "Draw letters at random with the frequencies just counted: first the letters "
-        "alone, then the letters and the space. It is not English, but each letter comes as often as in English.",
+        "alone, then the letters and the space. It is not English, but each letter comes as often as in the text.",
         "without": "without the space:",
         "with": "with the space:",
         "pairs": "Letter pairs",
         "pairs.explain": "How often each letter follows each other one (the full picture goes to pairs.png): "
-        "the commonest pairs, then what follows a q: row q is almost all u.",
+        "the commonest pairs, then what follows a q: row q is almost all u (</s> is the end of a word, as in Iraq).",
         "random-words": "Random words from letter n-grams",
         "random-words.explain": "Words drawn letter by letter from models of growing order n: n = 0 draws the "
         "letters a-z alike, n = 1 by their frequency, n = 2 by the letter before, and so on. From noise to "
@@ -94,7 +94,7 @@ ENGLISH = Language(
         "a model of word triples (each word depends on the two before it; ' / ' is the end of a line).",
         "tokens": "Tokens",
         "tokens.explain": "Train a byte-pair-encoding tokenizer on the text, look at its first merges, and split "
-        "a sentence into tokens (Ġ is a space).",
+        "a sentence into tokens (inspect shows a space as ␣; the tokenizer's own pieces spell it Ġ).",
         "embeddings": "Embeddings",
         "embeddings.explain": "Fit word vectors (word2vec, skip-gram), then ask for the words nearest 'moon' and "
         "for analogies (a : b :: c : ?). On 450,000 words, neighbours are already topical and grammatical "
@@ -104,7 +104,7 @@ ENGLISH = Language(
         "next-word": "Next-word probabilities and temperature",
         "next-word.explain": "The most probable next words after a context, their ranked probabilities on "
         "log-log axes (ranked.png: a power law), then samples: at temperature 0 the model always takes the most "
-        "probable word and falls into a loop; 0.8 and 1.5 draw more freely.",
+        "probable word and falls into a loop; 0.8 and 1.5 draw more freely (</s> is the end of a line).",
         "pause": "(Enter: next step)",
         "done": "textlab: tour done in {seconds:.0f} s",
         "kept": "textlab: the tour's files are in {out}",
@@ -113,46 +113,48 @@ ENGLISH = Language(
 )  # fmt: skip
 
 SPANISH = Language(
-    corpus="es", reference="spanish", alphabet="es", start="el", context="dijo don",
-    sentence="Los modelos de lenguaje dividen el texto en piezas.", neighbour="caballero",
+    corpus="es", reference="spanish", alphabet="es", start="el", context="dijo sancho",
+    sentence="Los modelos de lenguaje dividen el texto en piezas pequeñas.", neighbour="caballero",
     analogies=[("quijote", "sancho", "caballero", "escudero"), ("quijote", "rocinante", "sancho", "rucio")],
     text={
         "corpus": "En {out}, corpus.txt es {corpus}.",
-        "bundled": "el corpus que trae textlab: {about}",
+        "bundled": "el corpus que trae textlab, Don Quijote de la Mancha, de Miguel de Cervantes (375.879 palabras)",
         "letters": "Frecuencia de las letras",
         "letters.explain": "Contamos las letras del texto, de la más frecuente a la menos, junto a las "
-        "frecuencias habituales del español (con ñ y las vocales acentuadas). El diagrama de barras va a "
-        "letters.png.",
+        "frecuencias habituales del español (con ñ y las vocales acentuadas). El diagrama de barras se guarda "
+        "en letters.png.",
         "random-letters": "Letras al azar",
         "random-letters.explain": "Sacamos letras al azar con las frecuencias que acabamos de contar: primero "
-        "solo letras, después letras y el espacio. No es español, pero cada letra sale tan a menudo como en "
-        "español.",
+        "solo letras, después letras y el espacio. No es español, pero cada letra sale tan a menudo como en el "
+        "texto.",
         "without": "sin el espacio:",
         "with": "con el espacio:",
         "pairs": "Pares de letras",
-        "pairs.explain": "Cuántas veces sigue cada letra a cada otra (la imagen completa va a pairs.png): los "
-        "pares más frecuentes, y qué sigue a una q: la fila de la q es casi toda u.",
+        "pairs.explain": "Cuántas veces sigue cada letra a cada una de las demás (la imagen completa se guarda en "
+        "pairs.png): los pares más frecuentes, y qué sigue a una q: la fila de la q es toda u.",
         "random-words": "Palabras al azar con n-gramas de letras",
         "random-words.explain": "Palabras sacadas letra a letra con modelos de orden n creciente: n = 0 saca las "
         "letras del alfabeto por igual, n = 1 según su frecuencia, n = 2 según la letra anterior, y así. Del "
         "ruido a algo que se parece al español.",
         "word-ngrams": "Texto con n-gramas de palabras",
         "word-ngrams.explain": "Lo mismo con palabras: pasamos el texto a una secuencia de palabras y continuamos "
-        "'el' con un modelo de tríos de palabras (cada palabra depende de las dos anteriores; ' / ' es un fin "
-        "de línea).",
+        "a partir de 'el' con un modelo de trigramas de palabras (cada palabra depende de las dos anteriores; "
+        "' / ' es un fin de línea).",
         "tokens": "Tokens",
         "tokens.explain": "Entrenamos un tokenizador BPE (byte-pair encoding) con el texto, miramos sus primeras "
-        "fusiones y partimos una frase en tokens (Ġ es un espacio; las letras con tilde son dos bytes).",
+        "fusiones y partimos una frase en tokens. inspect muestra el espacio como ␣; en las piezas del "
+        "tokenizador el espacio es Ġ, y una letra como ñ, que ocupa dos bytes, se ve como Ã±.",
         "embeddings": "Embeddings (vectores de palabras)",
-        "embeddings.explain": "Ajustamos vectores de palabras (word2vec, skip-gram) y preguntamos qué palabras "
-        "están más cerca de 'caballero' y qué responde a unas analogías (a : b :: c : ?). Con las 376.000 "
-        "palabras del Quijote las vecinas ya tienen sentido; hombre : mujer :: rey : reina necesita millones "
-        "de palabras: ajusta los vectores sobre un volcado de Wikipedia (textlab wiki dump "
+        "embeddings.explain": "Ajustamos vectores de palabras (word2vec, skip-gram) y buscamos las palabras más "
+        "cercanas a 'caballero' y la respuesta de unas analogías (a : b :: c : ?). Con las 376.000 palabras del "
+        "Quijote las vecinas ya tienen sentido; hombre : mujer :: rey : reina necesita millones de palabras: "
+        "para eso ajustamos los vectores sobre un volcado de Wikipedia (textlab wiki dump "
         "eswiki-latest-pages-articles.xml.bz2 | textlab words | textlab word2vec -o eswiki.vec).",
         "next-word": "Probabilidad de la palabra siguiente y temperatura",
         "next-word.explain": "Las palabras siguientes más probables tras un contexto, sus probabilidades "
         "ordenadas en ejes log-log (ranked.png: una ley de potencias), y luego muestras: con temperatura 0 el "
-        "modelo toma siempre la palabra más probable y cae en un bucle; con 0,8 y 1,5 elige con más libertad.",
+        "modelo toma siempre la palabra más probable y cae en un bucle; con 0,8 y 1,5 elige con más libertad "
+        "(</s> es el fin de una línea).",
         "pause": "(Intro: siguiente paso)",
         "done": "textlab: recorrido terminado en {seconds:.0f} s",
         "kept": "textlab: los ficheros del recorrido están en {out}",

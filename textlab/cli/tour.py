@@ -54,7 +54,7 @@ def place_corpus(where: Path, corpus: str | None, lang: str) -> str:
         source = corpora.path(LANGUAGES[lang].corpus)
         with lzma.open(source) as f, open(target, "wb") as g:
             shutil.copyfileobj(f, g, 1 << 20)
-        return LANGUAGES[lang].text["bundled"].format(about=corpora.CORPORA[LANGUAGES[lang].corpus].about)
+        return LANGUAGES[lang].text["bundled"]
     if not Path(corpus).is_file():
         raise DataError(f"{corpus}: no such corpus file")
     target.symlink_to(Path(corpus).resolve())
