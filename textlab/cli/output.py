@@ -8,15 +8,16 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from .. import io
 from .options import Format
 
-stderr = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.progress import Progress, TextColumn
+
+# rich is imported where a table is drawn or a bar shown, not here: a command in a pipe
+# writes TSV and shows no bar, and need not pay for rich's import (about 60 ms).
 
 
 def warn(message: str) -> None:
@@ -25,6 +26,9 @@ def warn(message: str) -> None:
 
 def bytes_bar(label: str, *extra: TextColumn, show: bool = True) -> Progress:
     """A progress bar on stderr counting input bytes (on the terminal it disappears when done)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
     return Progress(
         TextColumn(f"[bold]{label}"),
         BarColumn(),
@@ -109,6 +113,9 @@ def emit_columns(
 
 
 def _rich_table(out, columns: list[str], rows: Sequence[tuple], bar_column: str | None, title: str | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(file=out, force_terminal=out.isatty() if hasattr(out, "isatty") else False)
     table = Table(title=title, header_style="bold", box=None, pad_edge=False)
     for name in columns:
@@ -134,4 +141,6 @@ def _show(value: object) -> str:
     if not text.isprintable():
         text = repr(text)[1:-1]
     # a space inside an n-gram is invisible in a table: show it as the open box
+    from rich.markup import escape
+
     return escape(text.replace(" ", "\u2423") if text.strip() != text or text == " " else text)
