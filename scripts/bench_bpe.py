@@ -51,8 +51,12 @@ def peer_tokenizer(path: Path, vocab_size: int):  # type: ignore[no-untyped-def]
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=2, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=2,
+        show_progress=False,
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     tok.train([str(path)], trainer)
     return tok
 
@@ -89,13 +93,17 @@ def main() -> None:
         t_peer_encode, t_ours_encode = paired_medians(
             lambda: peer_encode(tok, corpus), lambda: run(ours_encode), args.repeat
         )
-        print(f"corpus: Webster's 1913, {mb:.1f} MB; byte-level BPE, vocab {args.vocab_size}; "
-              f"{os.cpu_count()} CPUs, median of {args.repeat}")
+        print(
+            f"corpus: Webster's 1913, {mb:.1f} MB; byte-level BPE, vocab {args.vocab_size}; "
+            f"{os.cpu_count()} CPUs, median of {args.repeat}"
+        )
         print(f"{'what':44} {'seconds':>8} {'textlab / peer':>15}")
         print(f"{'train: tokenizers.train([file]) (peer)':44} {t_peer_train:8.2f}")
         print(f"{'train: textlab bpe train (command)':44} {t_ours_train:8.2f} {t_ours_train / t_peer_train:14.2f}x")
         print(f"{'encode: read + encode_batch(lines) (peer)':44} {t_peer_encode:8.2f}")
-        print(f"{'encode: textlab bpe encode (command)':44} {t_ours_encode:8.2f} {t_ours_encode / t_peer_encode:14.2f}x")
+        print(
+            f"{'encode: textlab bpe encode (command)':44} {t_ours_encode:8.2f} {t_ours_encode / t_peer_encode:14.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,6 @@ from benchutil import median_time as timed  # scripts/benchutil.py
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)

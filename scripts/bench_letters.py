@@ -31,6 +31,7 @@ from benchutil import median_time as _median_time  # scripts/benchutil.py
 def median_time(fn, repeat: int) -> float:
     return _median_time(fn, repeat)[0]
 
+
 ROOT = Path(__file__).resolve().parent.parent
 TEXTLAB = [sys.executable, "-m", "textlab"]
 
@@ -42,8 +43,6 @@ def webster(tmp: Path) -> Path:
     with lzma.open(src) as f, open(out, "wb") as g:
         g.write(f.read())
     return out
-
-
 
 
 def run_counter(path: Path) -> None:

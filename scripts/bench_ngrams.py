@@ -76,18 +76,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         text, words = prepare(Path(d))
         n_words = len(words.read_bytes().split())
-        print(f"corpus: Webster's 1913, {text.stat().st_size / 1e6:.1f} MB text, {n_words:,} words; median of {args.repeat}")
+        print(
+            f"corpus: Webster's 1913, {text.stat().st_size / 1e6:.1f} MB text, {n_words:,} words; "
+            f"median of {args.repeat}"
+        )
         print(f"{'what':22} {'Counter s':>10} {'textlab s':>10} {'speed-up':>9} {'distinct':>10}")
-        cases = [("word", n, words, peer_words) for n in (2, 3)] + [("char", n, text, peer_chars) for n in (1, 2, 3, 4, 5)]
+        cases = [("word", n, words, peer_words) for n in (2, 3)] + [
+            ("char", n, text, peer_chars) for n in (1, 2, 3, 4, 5)
+        ]
         for unit, n, path, peer in cases:
             peer_t, ours_t = [], []
             for _ in range(args.repeat):
-                t, distinct_peer = timed(lambda: peer(path, n))
+                t, distinct_peer = timed(lambda peer=peer, path=path, n=n: peer(path, n))
                 peer_t.append(t)
-                t, distinct = timed(lambda: ours(path, n, unit))
+                t, distinct = timed(lambda path=path, n=n, unit=unit: ours(path, n, unit))
                 ours_t.append(t)
             p, o = statistics.median(peer_t), statistics.median(ours_t)
-            note = "" if distinct == distinct_peer else f"  (Counter: {distinct_peer:,}; textlab keeps n-grams inside a line)"
+            note = (
+                ""
+                if distinct == distinct_peer
+                else f"  (Counter: {distinct_peer:,}; textlab keeps n-grams inside a line)"
+            )
             print(f"{unit + f' {n}-grams':22} {p:10.2f} {o:10.2f} {p / o:8.1f}x {distinct:10,}{note}")
         big = Path(d) / "webster3.words"
         big.write_bytes(words.read_bytes() * 3)

@@ -72,30 +72,46 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         out_dir = tmp / "wikiextractor"
-        peer = [sys.executable, "-m", "wikiextractor.WikiExtractor", "--no-templates", "--processes", "1", "-q",
-                "-o", str(out_dir), str(args.dump)]
+        peer = [
+            sys.executable,
+            "-m",
+            "wikiextractor.WikiExtractor",
+            "--no-templates",
+            "--processes",
+            "1",
+            "-q",
+            "-o",
+            str(out_dir),
+            str(args.dump),
+        ]
         ours = [*TEXTLAB, "wiki", "dump", str(args.dump)]
         unpacked = len(bz2.open(args.dump).read()) if args.dump.suffix == ".bz2" else args.dump.stat().st_size
         timed(peer, 1), timed(ours, 1)  # warm the page cache and imports
         t_peer = timed(peer, args.repeat)
         t_ours = timed(ours, args.repeat)
         size = args.dump.stat().st_size / 1e6
-        print(f"input: {args.dump.name}, {size:.1f} MB compressed, {unpacked / 1e6:.1f} MB of XML; "
-              f"{os.cpu_count()} CPUs, median of {args.repeat}, one process each")
+        print(
+            f"input: {args.dump.name}, {size:.1f} MB compressed, {unpacked / 1e6:.1f} MB of XML; "
+            f"{os.cpu_count()} CPUs, median of {args.repeat}, one process each"
+        )
         print(f"{'what':34} {'seconds':>8} {'MB/s XML':>9} {'speed vs WikiExtractor':>23}")
         for name, t in [("WikiExtractor --no-templates", t_peer), ("textlab wiki dump", t_ours)]:
             print(f"{name:34} {t:8.2f} {unpacked / 1e6 / t:9.1f} {t_peer / t:22.2f}x")
         shutil.rmtree(out_dir, ignore_errors=True)
-        print(f"peak memory, textlab wiki dump on the sample: {peak_rss_mb(ours):.0f} MB; "
-              f"WikiExtractor: {peak_rss_mb(peer):.0f} MB")
+        print(
+            f"peak memory, textlab wiki dump on the sample: {peak_rss_mb(ours):.0f} MB; "
+            f"WikiExtractor: {peak_rss_mb(peer):.0f} MB"
+        )
         if args.scale:
             big = scaled_dump(tmp / "big.xml.gz", args.scale)
             xml_mb = unpacked * args.scale / 1e6
             t = time.perf_counter()
             rss = peak_rss_mb([*TEXTLAB, "wiki", "dump", str(big)])
             t = time.perf_counter() - t
-            print(f"peak memory, textlab wiki dump on {xml_mb:.0f} MB of XML (the sample x{args.scale}): "
-                  f"{rss:.0f} MB ({xml_mb / t:.1f} MB/s)")
+            print(
+                f"peak memory, textlab wiki dump on {xml_mb:.0f} MB of XML (the sample x{args.scale}): "
+                f"{rss:.0f} MB ({xml_mb / t:.1f} MB/s)"
+            )
 
 
 if __name__ == "__main__":

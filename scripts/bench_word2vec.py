@@ -46,8 +46,6 @@ model.wv.save_word2vec_format(sys.argv[4])
 """
 
 
-
-
 def accuracy(path: Path) -> float:
     result = evaluate_analogies(Vectors(*formats.load(str(path))), str(SHARED / "questions-words.txt"), 30_000)
     return result.total().accuracy
@@ -68,18 +66,23 @@ def main() -> None:
         text = tmp / "webster.txt"
         text.write_bytes(lzma.open(SHARED / "webster1913.txt.xz").read())
         corpus = tmp / "corpus.words"
-        prose = subprocess.run([*TEXTLAB, "wiki", "dump", str(SHARED / "enwiki-sample.xml.bz2")],
-                               check=True, capture_output=True).stdout
+        prose = subprocess.run(
+            [*TEXTLAB, "wiki", "dump", str(SHARED / "enwiki-sample.xml.bz2")], check=True, capture_output=True
+        ).stdout
         words = subprocess.run([*TEXTLAB, "words", str(text), "-"], input=prose, check=True, capture_output=True).stdout
         corpus.write_bytes(words)
         n_words = len(words.split())
-        print(f"corpus: Webster's 1913 + the English Wikipedia sample, {n_words:,} words; "
-              f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, 2 CPUs")
+        print(
+            f"corpus: Webster's 1913 + the English Wikipedia sample, {n_words:,} words; "
+            f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, 2 CPUs"
+        )
         print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'peak MB':>8} {'accuracy':>9}")
         limit = None
         for mode in args.modes.split(","):
             peer_out = tmp / f"gensim-{mode}.txt"
-            wall, rss, out = measured([sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)])
+            wall, rss, out = measured(
+                [sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)]
+            )
             peer_train = float(out.strip().splitlines()[0])
             peer_speed = n_words * args.epochs / peer_train
             print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
@@ -90,8 +93,10 @@ def main() -> None:
             cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
             wall, rss, _ = measured(cmd + (["--cbow"] if mode == "cbow" else []))
             speed = n_words * args.epochs / wall
-            print(f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
-                  f"   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB")
+            print(
+                f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
+                f"   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,10 @@ def wikipedia(shared: Path) -> None:
     text = "".join(f"{a.title}\n{a.text}\n\n" for a in kept)
     target = write_xz("wikipedia-en.txt.xz", text)
     words = sum(len(a.text.split()) for a in kept)
-    print(f"{target.name}: {len(kept)} articles, {words:,} words, {len(text.encode()):,} bytes, "
-          f"{target.stat().st_size:,} compressed")
+    print(
+        f"{target.name}: {len(kept)} articles, {words:,} words, {len(text.encode()):,} bytes, "
+        f"{target.stat().st_size:,} compressed"
+    )
     print("| title | page id | revision id | words |\n| --- | ---: | ---: | ---: |")
     for a in kept:
         print(f"| {a.title} | {a.id} | {a.revision} | {len(a.text.split()):,} |")
@@ -75,13 +77,15 @@ def quijote(shared: Path) -> None:
     start = lines.index("Primera parte del ingenioso hidalgo don Quijote de la Mancha")
     second = lines.index("Segunda parte del ingenioso caballero don Quijote de la Mancha", start)
     chapter = next(i for i in range(second, len(lines)) if lines[i].startswith("Capítulo Primero."))
-    body = paragraphs(lines[start:second] + lines[second:second + 1] + [""] + lines[chapter:])
+    body = paragraphs(lines[start:second] + lines[second : second + 1] + [""] + lines[chapter:])
     if body[-1] == "Fin":
         body.pop()
     text = "\n".join(body) + "\n"
     target = write_xz("quijote-es.txt.xz", text)
-    print(f"{target.name}: {len(body):,} paragraphs, {len(text.split()):,} words, {len(text.encode()):,} bytes, "
-          f"{target.stat().st_size:,} compressed")
+    print(
+        f"{target.name}: {len(body):,} paragraphs, {len(text.split()):,} words, {len(text.encode()):,} bytes, "
+        f"{target.stat().st_size:,} compressed"
+    )
 
 
 def questions(shared: Path) -> None:

@@ -26,7 +26,8 @@ SHARED = Path(os.environ.get("TEXTLAB_SHARED_DATA", ROOT.parent / "shared" / "da
 #: Where each shared file comes from (the source column of ../shared/data/README.md).
 SOURCES = {
     "enwiki-sample.xml.bz2": "the test data of the gensim package on PyPI (pip download gensim --no-deps; "
-    "a wheel is a zip file): gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2, "
+    "a wheel is a zip file): "
+    "gensim/test/test_data/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2, "
     "saved as enwiki-sample.xml.bz2",
     "webster1913.txt.xz": "the Debian package dict-gcide (apt-get download dict-gcide): its dictd data file "
     "gcide.dict.dz (in /usr/share/dictd/) is gzip-compatible: gzip -dc gcide.dict.dz | xz > webster1913.txt.xz",
@@ -41,7 +42,8 @@ SOURCES = {
 
 
 def shared_file(name: str) -> Path:
-    """Path to a file of ../shared/data, or skip the test saying which file, where it was looked for, and where to get it."""
+    """Path to a file of ../shared/data, or skip the test saying which file, where it was looked for,
+    and where to get it."""
     path = SHARED / name
     if not path.exists():
         source = SOURCES.get(name, "the list in ../shared/data/README.md")

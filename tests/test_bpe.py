@@ -139,8 +139,9 @@ def test_train_matches_tokenizers_own_file_training(tmp_path, run):
     reference = Tokenizer(models.BPE())
     reference.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     reference.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=800, min_frequency=2, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=800, min_frequency=2, show_progress=False, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
     reference.train([str(write_corpus(tmp_path, "en"))], trainer)
     ours = tmp_path / "ours.json"
     assert run("bpe", "train", str(CORPUS), "--vocab-size", "800", "-o", str(ours)).exit_code == 0
@@ -208,7 +209,17 @@ def test_sentencepiece_backend(run, tmp_path):
 
 def test_special_tokens_and_max_token_length(run, tmp_path):
     path = tmp_path / "sp.json"
-    args = ["bpe", "train", str(CORPUS), "--vocab-size", "700", "--special-tokens", "<s>,</s>", "--max-token-length", "3"]
+    args = [
+        "bpe",
+        "train",
+        str(CORPUS),
+        "--vocab-size",
+        "700",
+        "--special-tokens",
+        "<s>,</s>",
+        "--max-token-length",
+        "3",
+    ]
     assert run(*args, "-o", str(path)).exit_code == 0
     model = load_model(str(path))
     assert model.pieces[:2] == ["<s>", "</s>"]
@@ -221,10 +232,17 @@ def test_special_tokens_and_max_token_length(run, tmp_path):
         (["encode", "-t", "missing.json"], "missing.json: no such model file", 1),
         (["encode", "-t", str(CORPUS.parent / "README.md")], "neither a tokenizer.json nor a SentencePiece model", 1),
         (["train", str(CORPUS), "--vocab-size", "100", "-o", "x.json"], "smaller than the byte-level alphabet", 2),
-        (["train", "--backend", "sentencepiece", str(CORPUS), "--vocab-size", "20", "-o", "x.model"],
-         "Vocabulary size is smaller than required_chars", 2),
+        (
+            ["train", "--backend", "sentencepiece", str(CORPUS), "--vocab-size", "20", "-o", "x.model"],
+            "Vocabulary size is smaller than required_chars",
+            2,
+        ),
         (["train", "-", "-o", "x.json"], "the input is empty", 1),
-        (["train", "--backend", "sentencepiece", "-", "-o", "x.json"], "a SentencePiece model is a binary .model file", 2),
+        (
+            ["train", "--backend", "sentencepiece", "-", "-o", "x.json"],
+            "a SentencePiece model is a binary .model file",
+            2,
+        ),
         (["train", "-", "-o", "x.model"], "add --backend sentencepiece", 2),
         (["train", "--backend", "sentencepiece", "-", "-o", "x.model"], "the input is empty", 1),
     ],
@@ -242,7 +260,7 @@ def test_bad_input_is_one_clear_line(run, tmp_path, monkeypatch, args, message, 
 def test_model_of_the_other_backend_and_unknown_pieces(run, byte_model, tmp_path):
     from textlab.errors import UsageError
 
-    with pytest.raises(UsageError, match="is a tokenizers JSON file, not a SentencePiece .model"):
+    with pytest.raises(UsageError, match=r"is a tokenizers JSON file, not a SentencePiece \.model"):
         load_model(str(byte_model), backend="sentencepiece")
     result = run("bpe", "decode", "-t", str(byte_model), input="Ġthe NOT-A-PIECE\n")
     assert result.exit_code == 1 and "line 1: 'NOT-A-PIECE' is not a token" in result.stderr

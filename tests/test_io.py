@@ -43,7 +43,7 @@ def test_compressed_inputs_are_read_transparently(tmp_path, opener):
 def test_truncated_bz2_is_a_clear_error(tmp_path):
     p = tmp_path / "cut.bz2"
     p.write_bytes(bz2.compress(os.urandom(200_000))[:-500])
-    with pytest.raises(DataError, match="truncated|cannot read"):
+    with pytest.raises(DataError, match=r"truncated|cannot read"):
         read_all([p])
 
 
@@ -107,10 +107,9 @@ def test_missing_second_file_fails_before_any_output(tmp_path):
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.tsv"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_output(target) as f:
-            f.write("half")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), atomic_output(target) as f:
+        f.write("half")
+        raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(os.listdir(tmp_path)) == ["out.tsv"]
 

@@ -38,7 +38,9 @@ def test_char_ngrams_equal_counter(name, n):
     assert table_dict(got) == dict(char_counter(corpus_text(name), n))
 
 
-@pytest.mark.parametrize("flags", [{}, {"ignore_case": True}, {"letters_only": True}, {"ignore_case": True, "letters_only": True}])
+@pytest.mark.parametrize(
+    "flags", [{}, {"ignore_case": True}, {"letters_only": True}, {"ignore_case": True, "letters_only": True}]
+)
 def test_unigram_histogram_path_agrees_with_the_general_counter(flags):
     # Single characters take a byte-histogram shortcut; orders=[1, 2] takes the general path.
     text = "Ñandú  Über café\nÇa va? 42 ÑAÑA\n".encode()
@@ -67,7 +69,11 @@ def test_vocabulary_matches_a_dict():
     ids = np.concatenate([v.encode(text[i : i + 100_003]) for i in range(0, len(text), 100_003)])
     # chunks may cut words in two: compare against the same cuts
     expected: dict[bytes, int] = {}
-    ref = [expected.setdefault(w, len(expected)) for i in range(0, len(text), 100_003) for w in text[i : i + 100_003].split()]
+    ref = [
+        expected.setdefault(w, len(expected))
+        for i in range(0, len(text), 100_003)
+        for w in text[i : i + 100_003].split()
+    ]
     assert ids.tolist() == ref
     assert v.words == [w.decode() for w in expected]
 
@@ -104,7 +110,16 @@ def test_merge_equals_counting_the_concatenation(tmp_path, run):
     a.write_text(text[:cut])
     b.write_text(text[cut:])
     for part in ("a", "b"):
-        r = run("ngrams", "--unit", "word", "--orders", "1-2", str(tmp_path / f"{part}.txt"), "-o", str(tmp_path / f"{part}.tsv"))
+        r = run(
+            "ngrams",
+            "--unit",
+            "word",
+            "--orders",
+            "1-2",
+            str(tmp_path / f"{part}.txt"),
+            "-o",
+            str(tmp_path / f"{part}.tsv"),
+        )
         assert r.exit_code == 0, r.stderr
     merged = run("ngrams", "--merge", "--unit", "word", str(tmp_path / "a.tsv"), str(tmp_path / "b.tsv")).stdout
     whole = run("ngrams", "--unit", "word", "--orders", "1-2", input=text).stdout

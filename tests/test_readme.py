@@ -29,8 +29,6 @@ def examples() -> list[tuple[str, str]]:
     return found
 
 
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     """A scratch directory that sees the bundled corpora: examples write their files here, not in the repo."""
@@ -52,7 +50,9 @@ def test_readme_example(run, monkeypatch, workdir, command, output):
     else:
         if shutil.which("textlab") is None:
             pytest.skip("a shell example: needs the textlab command on PATH (pip install -e .)")
-        printed = subprocess.run(["bash", "-c", command], cwd=workdir, capture_output=True, text=True, check=True).stdout
+        printed = subprocess.run(
+            ["bash", "-c", command], cwd=workdir, capture_output=True, text=True, check=True
+        ).stdout
     assert printed.rstrip("\n") == output.rstrip("\n")
 
 
@@ -70,7 +70,7 @@ def test_readme_python_example_runs(monkeypatch, capsys):
 
 def test_setup_runs_the_tour():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    setup = readme[readme.index("## Set up"):]
+    setup = readme[readme.index("## Set up") :]
     first, second = re.search(r"```sh\n(.*?)```", setup, flags=re.S).group(1).strip().splitlines()
     assert first.endswith("pip install . && textlab tour")  # a normal install: the wheel carries the corpora
     assert second == "pip install -e '.[test]' && python -m pytest"

@@ -44,7 +44,15 @@ def test_every_step_shows_its_title_explanation_and_commands(tour):
         assert step.title in result.stdout and step.explain in result.stdout
         for pipeline in step.pipelines:
             assert "$ " + pipeline.shell() in result.stdout  # printed whole, on one line
-    for name in ("corpus.txt", "corpus.words", "letters.png", "pairs.png", "ranked.png", "tokenizer.json", "vectors.txt"):
+    for name in (
+        "corpus.txt",
+        "corpus.words",
+        "letters.png",
+        "pairs.png",
+        "ranked.png",
+        "tokenizer.json",
+        "vectors.txt",
+    ):
         assert (out / name).is_file(), name
     assert (out / "pairs.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -124,8 +132,20 @@ def test_temperature_zero_continues_with_predicts_top_word(run, tmp_path):
     for context in ("the first", "in the", "of"):
         top = run("predict", "--unit", "word", "-n", "3", context, "--top", "1", str(words), "-f", "tsv")
         word = top.stdout.splitlines()[1].split("\t")[0]
-        drawn = run("generate", "--unit", "word", "-n", "3", "--start", context, "--length", "1", "--temperature", "0",
-                    str(words))
+        drawn = run(
+            "generate",
+            "--unit",
+            "word",
+            "-n",
+            "3",
+            "--start",
+            context,
+            "--length",
+            "1",
+            "--temperature",
+            "0",
+            str(words),
+        )
         assert drawn.stdout.split()[-1] == word, context
 
 
@@ -148,7 +168,11 @@ def test_your_own_corpus(run, tmp_path):
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["--step", "nope"], "choose one of"), (["--lang", "fr"], "en or es"), (["--corpus", "missing.txt"], "no such corpus")],
+    [
+        (["--step", "nope"], "choose one of"),
+        (["--lang", "fr"], "en or es"),
+        (["--corpus", "missing.txt"], "no such corpus"),
+    ],
 )
 def test_bad_options(run, args, message):
     result = run("tour", *args)

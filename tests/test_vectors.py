@@ -15,10 +15,19 @@ from .conftest import corpus_path, corpus_text
 # A tiny world with planted structure. Axis 0: royalty, axis 1: gender (+ female),
 # axis 2: fruit, axis 3: city/country, axis 4: France/Italy. Small noise keeps ties away.
 PLANTED = {
-    "king": [1, -1, 0, 0, 0], "queen": [1, 1, 0, 0, 0], "man": [0, -1, 0, 0, 0], "woman": [0, 1, 0, 0, 0],
-    "prince": [0.9, -1, 0, 0, 0.6], "princess": [0.9, 1, 0, 0, 0.6],
-    "apple": [0, 0, 1, 0, 0], "pear": [0, 0, 1, 0, 0.2], "banana": [0, 0, 1, 0.1, -0.2],
-    "paris": [0, 0, 0, 1, 1], "france": [0, 0, 0, -1, 1], "rome": [0, 0, 0, 1, -1], "italy": [0, 0, 0, -1, -1],
+    "king": [1, -1, 0, 0, 0],
+    "queen": [1, 1, 0, 0, 0],
+    "man": [0, -1, 0, 0, 0],
+    "woman": [0, 1, 0, 0, 0],
+    "prince": [0.9, -1, 0, 0, 0.6],
+    "princess": [0.9, 1, 0, 0, 0.6],
+    "apple": [0, 0, 1, 0, 0],
+    "pear": [0, 0, 1, 0, 0.2],
+    "banana": [0, 0, 1, 0.1, -0.2],
+    "paris": [0, 0, 0, 1, 1],
+    "france": [0, 0, 0, -1, 1],
+    "rome": [0, 0, 0, 1, -1],
+    "italy": [0, 0, 0, -1, -1],
     "Paris": [0, 0, 0.6, 0.3, 0],  # a less frequent capitalised duplicate (comes later)
 }
 
@@ -82,8 +91,16 @@ def test_planted_queries(run, vectors_file):
 
 
 def test_batch_analogies_from_stdin(run, vectors_file):
-    result = run("analogy", "-v", str(vectors_file), "--top", "1", "-f", "tsv",
-                 input="man woman king\nfrance paris italy\nman woman prince\n")
+    result = run(
+        "analogy",
+        "-v",
+        str(vectors_file),
+        "--top",
+        "1",
+        "-f",
+        "tsv",
+        input="man woman king\nfrance paris italy\nman woman prince\n",
+    )
     answers = [line.split("\t")[4] for line in result.stdout.splitlines()[1:]]
     assert answers == ["queen", "rome", "princess"]
     batch_ids, _ = planted().analogies(np.array([[2, 3, 0]]), topn=3)
@@ -102,7 +119,9 @@ def test_case_folding_for_lowercase_vectors():
 def test_unknown_word_names_it_and_suggests(run, vectors_file):
     result = run("similar", "-v", str(vectors_file), "quen")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "textlab: error: 'quen' is not among the 14 words of the vectors (did you mean queen?)"
+    assert (
+        result.stderr.strip() == "textlab: error: 'quen' is not among the 14 words of the vectors (did you mean queen?)"
+    )
 
 
 @pytest.mark.parametrize(

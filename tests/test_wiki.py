@@ -230,13 +230,29 @@ RESPONSES = {
     },
     ("en", "Cat"): {"query": {"pages": {"6678": {"pageid": 6678, "ns": 0, "title": "Cat", "extract": CAT_EXTRACT}}}},
     ("en", "Dog"): {
-        "query": {"pages": {"4269567": {"pageid": 4269567, "ns": 0, "title": "Dog",
-                                        "extract": "The dog is a domesticated descendant of the wolf."}}}
+        "query": {
+            "pages": {
+                "4269567": {
+                    "pageid": 4269567,
+                    "ns": 0,
+                    "title": "Dog",
+                    "extract": "The dog is a domesticated descendant of the wolf.",
+                }
+            }
+        }
     },
     ("es", "Ñandú"): {
         "batchcomplete": "",
-        "query": {"pages": {"57218": {"pageid": 57218, "ns": 0, "title": "Ñandú",
-                                      "extract": "El ñandú es un ave corredora de Sudamérica."}}},
+        "query": {
+            "pages": {
+                "57218": {
+                    "pageid": 57218,
+                    "ns": 0,
+                    "title": "Ñandú",
+                    "extract": "El ñandú es un ave corredora de Sudamérica.",
+                }
+            }
+        },
     },
     ("en", "Xyzzy Nonexistent"): {
         "batchcomplete": "",
@@ -271,7 +287,15 @@ def fake(monkeypatch):
 
 
 def test_fetch_follows_redirect_and_caches(run, fake, tmp_path):
-    args = ["wiki", "fetch", "Cats", "--cache-dir", str(tmp_path / "cache"), "--user-agent", "class-demo (me@example.org)"]
+    args = [
+        "wiki",
+        "fetch",
+        "Cats",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--user-agent",
+        "class-demo (me@example.org)",
+    ]
     result = run(*args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
@@ -339,8 +363,8 @@ def test_client_library_use(fake, tmp_path):
 def readme_block(heading: str) -> list[str]:
     """The command lines of the first ```sh block after ``heading`` in the README."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index(heading):]
-    block = section[section.index("```sh\n") + 6: section.index("```", section.index("```sh\n") + 6)]
+    section = readme[readme.index(heading) :]
+    block = section[section.index("```sh\n") + 6 : section.index("```", section.index("```sh\n") + 6)]
     return [line for line in block.splitlines() if line.strip()]
 
 

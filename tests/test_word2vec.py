@@ -33,8 +33,12 @@ def corpus_file(tmp_path_factory):
 
 def toy_batch(window: int, reach: list[int], lines: list[int], words: list[int], negatives: list[list[int]]) -> Batch:
     pad = [0] * window
-    return Batch(np.array(pad + words + pad, np.int32), np.array([-1] * window + lines + [-1] * window),
-                 np.array(reach), np.array(negatives, np.int32))
+    return Batch(
+        np.array(pad + words + pad, np.int32),
+        np.array([-1] * window + lines + [-1] * window),
+        np.array(reach),
+        np.array(negatives, np.int32),
+    )
 
 
 def test_pairs_stay_inside_lines_and_the_shrunk_window():
@@ -47,7 +51,10 @@ def test_pairs_stay_inside_lines_and_the_shrunk_window():
 
 def per_pair_updates(w_in, w_out, batch, alpha, cbow):
     """The C tool's update, written pair by pair with plain loops, all from the same weights."""
-    sigma = lambda s: 1 / (1 + np.exp(-s))
+
+    def sigma(s):
+        return 1 / (1 + np.exp(-s))
+
     d_in, d_out, loss = np.zeros_like(w_in), np.zeros_like(w_out), 0.0
     w, centres = batch.window, batch.centres
     words = batch.words[w:-w]
@@ -79,8 +86,13 @@ def per_pair_updates(w_in, w_out, batch, alpha, cbow):
 def test_batched_update_equals_the_per_pair_formulas(cbow):
     rng = np.random.default_rng(3)
     w_in, w_out = rng.normal(size=(20, 4)).astype(np.float32), rng.normal(size=(20, 4)).astype(np.float32)
-    batch = toy_batch(3, rng.integers(1, 4, 12).tolist(), sorted(rng.integers(0, 3, 12).tolist()),
-                      rng.integers(0, 20, 12).tolist(), rng.integers(0, 20, (12, 2)).tolist())
+    batch = toy_batch(
+        3,
+        rng.integers(1, 4, 12).tolist(),
+        sorted(rng.integers(0, 3, 12).tolist()),
+        rng.integers(0, 20, 12).tolist(),
+        rng.integers(0, 20, (12, 2)).tolist(),
+    )
     update = (cbow_update if cbow else skipgram_update)(w_in, w_out, batch, 0.1, cap=None)
     d_in, d_out, loss = per_pair_updates(w_in, w_out, batch, 0.1, cbow)
     got_in, got_out = np.zeros_like(w_in), np.zeros_like(w_out)
@@ -117,7 +129,10 @@ def test_subsampling_keeps_rare_words():
 def test_planted_groups_are_neighbours(corpus_file, cbow):
     corpus = read_corpus([corpus_file.read_bytes()], min_count=1)
     vectors = Vectors(corpus.words, fit(corpus, Settings(dim=16, epochs=10, sample=0, seed=3, cbow=cbow)))
-    for word, group in (("cat", {"dog", "horse", "cow", "sheep", "goat"}), ("saw", {"hammer", "drill", "wrench", "chisel", "pliers"})):
+    for word, group in (
+        ("cat", {"dog", "horse", "cow", "sheep", "goat"}),
+        ("saw", {"hammer", "drill", "wrench", "chisel", "pliers"}),
+    ):
         nearest = {w for w, _ in vectors.most_similar([word], topn=5)}
         assert nearest == group, (word, nearest)
 

@@ -94,7 +94,9 @@ class NgramCounter:
         self.n = n
         self._bits = 1
         self._void = False
-        self._dense: np.ndarray | None = np.zeros(1 << n, np.int64) if n <= DENSE_BITS else None  # while bits * n <= DENSE_BITS
+        self._dense: np.ndarray | None = (
+            np.zeros(1 << n, np.int64) if n <= DENSE_BITS else None
+        )  # while bits * n <= DENSE_BITS
         self._keys = np.empty(0, np.uint32)
         self._counts = np.empty(0, np.int64)
         self._pending: list[Future] = []

@@ -40,7 +40,7 @@ def parse_alphabet(spec: str) -> list[str]:
         if i + 2 < len(spec) and spec[i + 1] == "-":
             lo, hi = ord(spec[i]), ord(spec[i + 2])
             if hi < lo:
-                raise UsageError(f"--alphabet {spec!r}: range {spec[i:i + 3]} runs backwards")
+                raise UsageError(f"--alphabet {spec!r}: range {spec[i : i + 3]} runs backwards")
             out.extend(chr(c) for c in range(lo, hi + 1))
             i += 3
         else:

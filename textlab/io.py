@@ -320,7 +320,9 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with open(fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else "") as f:
+        with open(
+            fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else ""
+        ) as f:
             yield f
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)

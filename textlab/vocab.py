@@ -62,6 +62,7 @@ def _power_tables() -> tuple[np.ndarray, np.ndarray]:
     """B**i and B**-i for every position in a span: 32 MB, built on first use, not at import."""
     return _powers(_B, SPAN + 1), _powers(np.uint64(_inverse(int(_B))), SPAN + 1)
 
+
 def release_hash_tables() -> None:
     """Free the 32 MB of power tables (a long job that has finished hashing wants the memory back)."""
     _power_tables.cache_clear()
@@ -229,7 +230,7 @@ class Vocabulary:
         self._insert(old[:, 0], old[:, 1])
 
     def _lookup(self, h: HashedWords) -> np.ndarray:
-        slot, found, ids = self._find(h.keys)
+        _slot, found, ids = self._find(h.keys)
         ids = ids.astype(np.int64)
         missing = np.flatnonzero(~found)
         if len(missing):

@@ -78,14 +78,13 @@ def _encode(cps: np.ndarray) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf-8")
 
 
-def normalize_words(
-    chunks: Iterable[bytes], keep_case: bool = False, keep_digits: bool = False
-) -> Iterator[bytes]:
+def normalize_words(chunks: Iterable[bytes], keep_case: bool = False, keep_digits: bool = False) -> Iterator[bytes]:
     """Turn valid UTF-8 text chunks into normalised word lines (UTF-8 bytes).
 
     Joined, the pieces form complete lines, each ending in a newline: one
-    line per input line, even a line without words; an empty input gives no output. (NFC composition is done per chunk: a
-    combining accent that starts a 1 MB chunk stays decomposed.)
+    line per input line, even a line without words; an empty input gives no
+    output. (NFC composition is done per chunk: a combining accent that starts
+    a 1 MB chunk stays decomposed.)
     """
     table = CharTable(ignore_case=not keep_case)
     word_kinds = [CharTable.LETTER, CharTable.MARK] + ([CharTable.DIGIT] if keep_digits else [])

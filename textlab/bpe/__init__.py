@@ -10,6 +10,14 @@ from .model import BPEModel, load_model
 from .train import TrainOptions, train_sentencepiece, train_tokenizers
 
 __all__ = [
-    "BPEModel", "Merge", "Step", "TrainOptions", "explain", "load_model", "merges", "readable",
-    "train_sentencepiece", "train_tokenizers",
+    "BPEModel",
+    "Merge",
+    "Step",
+    "TrainOptions",
+    "explain",
+    "load_model",
+    "merges",
+    "readable",
+    "train_sentencepiece",
+    "train_tokenizers",
 ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from ..errors import UsageError
 from .model import BPEModel
@@ -93,7 +94,9 @@ def merges(model: BPEModel) -> list[Merge]:
     if model.backend == "tokenizers":
         config = json.loads(model.native.to_str())
         if config.get("model", {}).get("type") != "BPE":
-            raise UsageError(f"{model.path} is not a BPE tokenizer (its model is {config.get('model', {}).get('type')})")
+            raise UsageError(
+                f"{model.path} is not a BPE tokenizer (its model is {config.get('model', {}).get('type')})"
+            )
         pairs = config["model"].get("merges", [])
         return [Merge(r, *(p.split(" ", 1) if isinstance(p, str) else p)) for r, p in enumerate(pairs)]
     sp = model.native
@@ -108,7 +111,7 @@ def merges(model: BPEModel) -> list[Merge]:
         rank_of[piece] = len(out)
 
         def known(p: str) -> bool:
-            return len(p) == 1 or p in rank_of and rank_of[p] < len(out)
+            return len(p) == 1 or (p in rank_of and rank_of[p] < len(out))
 
         split = next((k for k in range(1, len(piece)) if known(piece[:k]) and known(piece[k:])), None)
         if split is None:  # a user-defined symbol: not a merge
@@ -150,7 +153,7 @@ def explain(model: BPEModel, text: str) -> list[Step]:
     while True:
         best: tuple[int, str, str] | None = None
         for word in symbols:
-            for a, b in zip(word, word[1:]):
+            for a, b in pairwise(word):
                 r = rank.get((a, b)) if rank is not None else piece_rank.get(a + b)
                 if r is not None and (best is None or r < best[0]):
                     best = (r, a, b)

@@ -84,7 +84,11 @@ class BPEModel:
             i = self.piece_id(piece)
             if i is None:
                 where = f"line {line_number}: " if line_number else ""
-                hint = "these look like token ids: add --ids" if piece.isdigit() else "was the text encoded with this model?"
+                hint = (
+                    "these look like token ids: add --ids"
+                    if piece.isdigit()
+                    else "was the text encoded with this model?"
+                )
                 raise DataError(f"{where}{piece!r} is not a token of {self.path}", hint)
             ids.append(i)
         return ids

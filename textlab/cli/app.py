@@ -10,9 +10,8 @@ import typer
 
 # typer 0.28 carries its own copy of click (pinned in pyproject): these are the classes it raises.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-from typer.exceptions import Abort
 from typer.core import TyperCommand, TyperGroup
-from typer.exceptions import TyperException
+from typer.exceptions import Abort, TyperException
 
 from ..errors import TextlabError
 
@@ -152,7 +151,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _options(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Explore how language models work, from letter counts to word embeddings."""
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from enum import Enum
 from itertools import islice
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO, Annotated
 
 import typer
 
@@ -38,11 +38,14 @@ class Backend(str, Enum):
 
 
 ModelFile = Annotated[
-    str, typer.Option("--tokenizer", "-t", help="A tokenizer.json (tokenizers) or .model (SentencePiece) file.", metavar="MODEL")
+    str,
+    typer.Option(
+        "--tokenizer", "-t", help="A tokenizer.json (tokenizers) or .model (SentencePiece) file.", metavar="MODEL"
+    ),
 ]
 Ids = Annotated[bool, typer.Option("--ids", help="Token ids instead of pieces.")]
 OutFile = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", metavar="FILE"),
 ]
 
@@ -54,20 +57,44 @@ OutFile = Annotated[
     "  textlab bpe train --backend sentencepiece corpora/wikipedia-en.txt.xz --vocab-size 2000 -o en.model",
 )
 def train(
-    output: Annotated[str, typer.Option("--output", "-o", help="The model file to write (tokenizer.json, or .model).", metavar="FILE")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="The model file to write (tokenizer.json, or .model).", metavar="FILE")
+    ],
     files: Inputs = None,
-    vocab_size: Annotated[int, typer.Option("--vocab-size", "-v", min=1, help="Tokens in the vocabulary, alphabet and special tokens included.")] = 8000,
+    vocab_size: Annotated[
+        int,
+        typer.Option(
+            "--vocab-size", "-v", min=1, help="Tokens in the vocabulary, alphabet and special tokens included."
+        ),
+    ] = 8000,
     byte_level: Annotated[
-        bool, typer.Option("--byte-level/--no-byte-level", help="Start from the 256 bytes (every text round-trips) or from the corpus's characters.")
+        bool,
+        typer.Option(
+            "--byte-level/--no-byte-level",
+            help="Start from the 256 bytes (every text round-trips) or from the corpus's characters.",
+        ),
     ] = True,
-    min_frequency: Annotated[int, typer.Option("--min-frequency", min=0, help="Merge only pairs seen at least this often.")] = 2,
+    min_frequency: Annotated[
+        int, typer.Option("--min-frequency", min=0, help="Merge only pairs seen at least this often.")
+    ] = 2,
     special_tokens: Annotated[
-        Optional[str], typer.Option("--special-tokens", help="Comma-separated tokens never split, e.g. '<s>,</s>'.", metavar="LIST")
+        str | None,
+        typer.Option("--special-tokens", help="Comma-separated tokens never split, e.g. '<s>,</s>'.", metavar="LIST"),
     ] = None,
-    max_token_length: Annotated[Optional[int], typer.Option("--max-token-length", min=1, help="No token longer than this many characters.")] = None,
-    backend: Annotated[Backend, typer.Option("--backend", help="tokenizers (Hugging Face, tokenizer.json) or sentencepiece (.model).")] = Backend.tokenizers,
+    max_token_length: Annotated[
+        int | None, typer.Option("--max-token-length", min=1, help="No token longer than this many characters.")
+    ] = None,
+    backend: Annotated[
+        Backend, typer.Option("--backend", help="tokenizers (Hugging Face, tokenizer.json) or sentencepiece (.model).")
+    ] = Backend.tokenizers,
     character_coverage: Annotated[
-        float, typer.Option("--character-coverage", min=0.5, max=1.0, help="(sentencepiece) Share of characters kept; the rarest fall back to bytes.")
+        float,
+        typer.Option(
+            "--character-coverage",
+            min=0.5,
+            max=1.0,
+            help="(sentencepiece) Share of characters kept; the rarest fall back to bytes.",
+        ),
     ] = 0.9995,
     encoding: Encoding = None,
     progress: Progress = False,
@@ -93,7 +120,9 @@ def train(
     if backend is Backend.sentencepiece and target.suffix == ".json":
         raise UsageError(f"{output}: a SentencePiece model is a binary .model file, not JSON; name it e.g. en.model")
     if backend is Backend.tokenizers and target.suffix == ".model":
-        raise UsageError(f"{output}: a tokenizers model is JSON; name it e.g. tokenizer.json, or add --backend sentencepiece")
+        raise UsageError(
+            f"{output}: a tokenizers model is JSON; name it e.g. tokenizer.json, or add --backend sentencepiece"
+        )
     if target.is_dir():
         raise UsageError(f"{output}: is a directory, give a file name")
     with reading(files, encoding, progress=False) as reader:
@@ -108,7 +137,10 @@ def train(
         f.write(data)
     kind = "byte-level BPE" if backend is Backend.tokenizers and byte_level else "BPE"
     if size < vocab_size:
-        warn(f"the corpus supports only {size:,} tokens, fewer than --vocab-size {vocab_size:,}: it is too small for more merges")
+        warn(
+            f"the corpus supports only {size:,} tokens, fewer than --vocab-size {vocab_size:,}: it is "
+            "too small for more merges"
+        )
     print(f"textlab: trained {kind} ({backend.value}): {size:,} tokens -> {output}", file=sys.stderr)
 
 
@@ -177,7 +209,9 @@ def decode(
                     try:
                         batch.append([int(f) for f in fields])
                     except ValueError:
-                        raise DataError(f"line {number}: expected token ids (whole numbers)", "drop --ids to decode pieces") from None
+                        raise DataError(
+                            f"line {number}: expected token ids (whole numbers)", "drop --ids to decode pieces"
+                        ) from None
                     if any(not 0 <= i < model.vocab_size for i in batch[-1]):
                         raise DataError(f"line {number}: a token id outside the vocabulary (0-{model.vocab_size - 1})")
                 else:
@@ -186,7 +220,8 @@ def decode(
 
 
 def _rows_for_merges(model: BPEModel, top: int | None, raw: bool) -> list[tuple]:
-    show = (lambda p: p) if raw else (lambda p, b=is_byte_level(model): readable(p, b))
+    byte_level = is_byte_level(model)
+    show = (lambda p: p) if raw else (lambda p: readable(p, byte_level))
     return [(m.rank, show(m.left), show(m.right), show(m.merged)) for m in merges(model)[:top]]
 
 
@@ -199,9 +234,13 @@ def _rows_for_merges(model: BPEModel, top: int | None, raw: bool) -> list[tuple]
 def inspect(
     tokenizer: ModelFile,
     top: Top = None,
-    explain_text: Annotated[Optional[str], typer.Option("--explain", help="Show how TEXT is split, merge by merge.", metavar="TEXT")] = None,
+    explain_text: Annotated[
+        str | None, typer.Option("--explain", help="Show how TEXT is split, merge by merge.", metavar="TEXT")
+    ] = None,
     vocab: Annotated[bool, typer.Option("--vocab", help="The vocabulary (id, piece) instead of the merges.")] = False,
-    raw: Annotated[bool, typer.Option("--raw", help="Pieces as the model spells them (Ġ for a space), not made readable.")] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Pieces as the model spells them (Ġ for a space), not made readable.")
+    ] = False,
     output: OutFile = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
@@ -218,14 +257,26 @@ def inspect(
     if explain_text is not None:
         steps = explain(model, explain_text)
         rows = [
-            (s.step, "" if s.merge is None else s.merge.rank, "" if s.merge is None else f"{show(s.merge.left)} + {show(s.merge.right)}",
-             " ".join(show(p) for p in s.pieces))
+            (
+                s.step,
+                "" if s.merge is None else s.merge.rank,
+                "" if s.merge is None else f"{show(s.merge.left)} + {show(s.merge.right)}",
+                " ".join(show(p) for p in s.pieces),
+            )
             for s in steps
         ]
         emit_table(["step", "rank", "merge", "pieces"], rows, fmt=fmt, output=output, header=not no_header)
         return
     if vocab:
         pieces = model.pieces[:top]
-        emit_table(["id", "piece"], [(i, show(p)) for i, p in enumerate(pieces)], fmt=fmt, output=output, header=not no_header)
+        emit_table(
+            ["id", "piece"], [(i, show(p)) for i, p in enumerate(pieces)], fmt=fmt, output=output, header=not no_header
+        )
         return
-    emit_table(["rank", "left", "right", "merged"], _rows_for_merges(model, top, raw), fmt=fmt, output=output, header=not no_header)
+    emit_table(
+        ["rank", "left", "right", "merged"],
+        _rows_for_merges(model, top, raw),
+        fmt=fmt,
+        output=output,
+        header=not no_header,
+    )

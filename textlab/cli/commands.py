@@ -34,7 +34,8 @@ COMMANDS = [
     Entry("lm", "lm", "Build an interpolated modified Kneser-Ney model and write it in the ARPA format (KenLM, SRILM "
           "read it)."),
     Entry("bpe", "bpe", "Byte-pair-encoding tokenizers: train one on a corpus, encode and decode text, look inside."),
-    Entry("word2vec", "word2vec", "Fit word vectors (word2vec: skip-gram or CBOW, negative sampling) on a word stream."),
+    Entry("word2vec", "word2vec", "Fit word vectors (word2vec: skip-gram or CBOW, negative sampling) on a word "
+          "stream."),
     Entry("similar", "vectors", "The words nearest to WORD (cosine similarity); several words: nearest to their mean, "
           "as word2vec's `distance`."),
     Entry("analogy", "vectors", "A is to B as C is to ...? Ranked answers, the three query words left out."),

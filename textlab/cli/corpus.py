@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lzma
 import shutil
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,8 +25,12 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
     "  textlab letters $(textlab corpus en --path)",
 )
 def corpus(
-    name: Annotated[Optional[str], typer.Argument(help="Which corpus: en, es or analogies. None: list them.", show_default=False)] = None,
-    path: Annotated[bool, typer.Option("--path", help="Print where the (xz-compressed) file is installed instead of its text.")] = False,
+    name: Annotated[
+        str | None, typer.Argument(help="Which corpus: en, es or analogies. None: list them.", show_default=False)
+    ] = None,
+    path: Annotated[
+        bool, typer.Option("--path", help="Print where the (xz-compressed) file is installed instead of its text.")
+    ] = False,
     output: Output = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,

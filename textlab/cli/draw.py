@@ -68,14 +68,14 @@ def loglog(xs: np.ndarray, ys: np.ndarray, line: np.ndarray | None = None, width
         inside = (line > 0) & np.isfinite(line)
         put(lx[inside], np.log10(line[inside]), "*")
     put(lx, ly, "·")
-    top, bottom = f"{10 ** y1:.3g}", f"{10 ** y0:.3g}"
+    top, bottom = f"{10**y1:.3g}", f"{10**y0:.3g}"
     pad = max(len(top), len(bottom))
     lines = []
     for i, row in enumerate(grid):
         label = top if i == 0 else bottom if i == height - 1 else ""
         lines.append(f"{label:>{pad}} │{''.join(row)}")
     lines.append(" " * pad + " └" + "─" * width)
-    left, right = f"{10 ** x0:.3g}", f"{10 ** x1:.3g}"
+    left, right = f"{10**x0:.3g}", f"{10**x1:.3g}"
     lines.append(" " * (pad + 2) + left + " " * max(1, width - len(left) - len(right)) + right)
     lines.append(" " * (pad + 2) + "rank (log scale) →   count (log scale) ↑")
     return "\n".join(lines)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .. import io
 from ..errors import UsageError
-from ..lm.model import LanguageModel
 from ..heatmap import parse_alphabet
+from ..lm.model import LanguageModel
 from ..lm.sampling import Generator, Sampler, alphabet_mask
 from ..lm.text import of_words, render
 from .app import command_app
@@ -30,7 +30,6 @@ from .lm_common import (
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table
 
-
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
@@ -38,8 +37,10 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
     epilog="Examples:\n\n"
     "  textlab generate -n 1 --length 60 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
     "  textlab generate -n 4 --words --count 8 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab generate --unit word -n 3 --start cat --length 20 --seed 1\n\n"
-    "  textlab ngrams --orders 1-3 --boundaries corpora/wikipedia-en.txt.xz -o model.tsv && textlab generate -m model.tsv",
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab generate --unit word -n 3 --start cat "
+    "--length 20 --seed 1\n\n"
+    "  textlab ngrams --orders 1-3 --boundaries corpora/wikipedia-en.txt.xz -o model.tsv && textlab "
+    "generate -m model.tsv",
 )
 def generate(
     files: Inputs = None,
@@ -48,7 +49,7 @@ def generate(
     model_path: ModelOpt = None,
     start: Annotated[str, typer.Option("--start", "-s", help="Text to continue (it is printed too).")] = "",
     length: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--length",
             min=1,
@@ -71,16 +72,16 @@ def generate(
         ),
     ] = False,
     temperature: Temperature = 1.0,
-    top_k: Annotated[Optional[int], typer.Option("--top-k", min=1, help="Draw only among the K most probable.")] = None,
+    top_k: Annotated[int | None, typer.Option("--top-k", min=1, help="Draw only among the K most probable.")] = None,
     top_p: Annotated[
-        Optional[float], typer.Option("--top-p", help="Draw only among the most probable tokens whose mass reaches P.")
+        float | None, typer.Option("--top-p", help="Draw only among the most probable tokens whose mass reaches P.")
     ] = None,
     smoothing: Annotated[
         Smoothing, typer.Option("--smoothing", help="mle (the counts, as the lecture), add-k, or kn.")
     ] = Smoothing.mle,
     k: KOpt = 1.0,
     alphabet: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--alphabet",
             "-a",
@@ -91,11 +92,16 @@ def generate(
         ),
     ] = None,
     sep: Annotated[
-        Optional[str],
-        typer.Option("--sep", help="What goes between samples (default: a line break; a blank line between character samples).", show_default=False),
+        str | None,
+        typer.Option(
+            "--sep",
+            help="What goes between samples (default: a line break; a blank line between character samples).",
+            show_default=False,
+        ),
     ] = None,
     seed: Annotated[
-        Optional[int], typer.Option("--seed", min=0, help="Same seed, same text (each order has its own random stream).")
+        int | None,
+        typer.Option("--seed", min=0, help="Same seed, same text (each order has its own random stream)."),
     ] = None,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
@@ -166,7 +172,8 @@ def show_context(model: LanguageModel, context: tuple[int, ...]) -> str:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the best thing about ai is its ability to'\n\n"
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the best thing "
+    "about ai is its ability to'\n\n"
     "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --top 5\n\n"
     "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --temperature 1.5",
 )

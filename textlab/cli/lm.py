@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from .. import io
-from ..errors import DataError, EmptyInput, UsageError
+from ..errors import EmptyInput, UsageError
 from ..lm.arpa import write_arpa
 from ..lm.model import LanguageModel
 from ..lm.text import model_ids, train_table
@@ -29,7 +29,6 @@ from .lm_common import (
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table, reading
 
-
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
@@ -42,12 +41,12 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
 def perplexity(
     files: Inputs = None,
     train: Annotated[
-        Optional[list[str]], typer.Option("--train", help="Text to train on (repeatable).", metavar="FILE")
+        list[str] | None, typer.Option("--train", help="Text to train on (repeatable).", metavar="FILE")
     ] = None,
     model_path: ModelOpt = None,
     n: OrderOpt = None,
     orders: Annotated[
-        Optional[str], typer.Option("--orders", help="Several orders, e.g. 2-5: one row each.", metavar="RANGE")
+        str | None, typer.Option("--orders", help="Several orders, e.g. 2-5: one row each.", metavar="RANGE")
     ] = None,
     unit: UnitOpt = Unit.char,
     smoothing: Annotated[

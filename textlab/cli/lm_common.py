@@ -4,11 +4,11 @@ built from text or from a count table."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..errors import DataError, EmptyInput, UsageError
+from ..errors import EmptyInput, UsageError
 from ..lm.model import LanguageModel
 from ..lm.text import of_words, train_table
 from ..ngrams import NgramTable, read_table
@@ -28,7 +28,7 @@ class Smoothing(str, Enum):
 
 UnitOpt = Annotated[Unit, typer.Option("--unit", "-u", help="Characters, or words (as `textlab words` writes them).")]
 OrderOpt = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "-n",
         min=0,
@@ -37,7 +37,7 @@ OrderOpt = Annotated[
     ),
 ]
 ModelOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--model",
         "-m",

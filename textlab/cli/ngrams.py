@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -43,11 +43,14 @@ def ngrams(
     files: Inputs = None,
     n: Annotated[int, typer.Option("-n", min=1, help="The n-gram order.")] = 2,
     unit: Annotated[
-        Unit, typer.Option("--unit", "-u", help="Characters, or words (whitespace-separated, as `textlab words` writes).")
+        Unit,
+        typer.Option("--unit", "-u", help="Characters, or words (whitespace-separated, as `textlab words` writes)."),
     ] = Unit.char,
     orders: Annotated[
-        Optional[str],
-        typer.Option("--orders", help="Several orders in one table with an `order` column, e.g. 1-3 or 1,2,5.", metavar="RANGE"),
+        str | None,
+        typer.Option(
+            "--orders", help="Several orders in one table with an `order` column, e.g. 1-3 or 1,2,5.", metavar="RANGE"
+        ),
     ] = None,
     prob: Annotated[bool, typer.Option("--prob", help="Add P(last token | the others).")] = False,
     ignore_case: Annotated[bool, typer.Option("--ignore-case", "-i", help="Fold upper case into lower case.")] = False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ class Format(str, Enum):
 
 
 Inputs = Annotated[
-    Optional[list[str]],
+    list[str] | None,
     typer.Argument(
         help="Input files (.gz, .bz2, .xz read transparently); '-' or nothing reads standard input.",
         show_default=False,
@@ -23,11 +23,11 @@ Inputs = Annotated[
     ),
 ]
 Output = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", metavar="FILE"),
 ]
 FormatOpt = Annotated[
-    Optional[Format],
+    Format | None,
     typer.Option(
         "--format",
         "-f",
@@ -38,12 +38,8 @@ FormatOpt = Annotated[
 ]
 NoHeader = Annotated[bool, typer.Option("--no-header", help="Leave out the TSV header row.")]
 Encoding = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(help="Input encoding (default UTF-8; e.g. latin-1, cp1252).", metavar="NAME", show_default=False),
 ]
-Progress = Annotated[
-    bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")
-]
-Top = Annotated[
-    Optional[int], typer.Option("--top", "-k", min=1, help="Show only the K most frequent.", metavar="K")
-]
+Progress = Annotated[bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")]
+Top = Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the K most frequent.", metavar="K")]

@@ -7,7 +7,6 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
-
 from typing import TYPE_CHECKING
 
 from .. import io

@@ -8,7 +8,7 @@ import lzma
 import sys
 from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Any, BinaryIO, Optional
+from typing import Annotated, Any, BinaryIO
 
 import numpy as np
 import typer
@@ -28,7 +28,7 @@ from .output import emit_table, reading, resolve_format, warn
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 ImageOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--output", "-o", "--image", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
 ]
 
@@ -72,9 +72,12 @@ def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encodin
 def heatmap(
     files: Inputs = None,
     alphabet: Annotated[
-        Optional[str],
-        typer.Option(help="Letters to show: a-z, es (a-z, ñ, accented vowels), or the letters themselves. "
-                     "Default: the letters in the data.", metavar="SPEC"),
+        str | None,
+        typer.Option(
+            help="Letters to show: a-z, es (a-z, ñ, accented vowels), or the letters themselves. "
+            "Default: the letters in the data.",
+            metavar="SPEC",
+        ),
     ] = None,
     normalize: Annotated[
         Normalize, typer.Option(help="row: P(next | first); total: share of all pairs; none: counts.")
@@ -261,7 +264,8 @@ def _figure(ranked: Ranked, fit: ZipfFit) -> Any:
     "  textlab words corpora/wikipedia-en.txt.xz | textlab zipf\n\n"
     "  textlab words corpora/wikipedia-en.txt.xz | textlab zipf -o zipf.png --fit-range 10-1000\n\n"
     "  textlab words big.txt | textlab ngrams --unit word -n 1 > counts.tsv && textlab zipf counts.tsv\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the first' --top 50 | textlab zipf",
+    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the first' "
+    "--top 50 | textlab zipf",
 )
 def zipf(
     files: Inputs = None,

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -85,11 +85,32 @@ def tour_directory(out: Path | None) -> Iterator[Path]:
     "  textlab tour --corpus my-text.txt",
 )
 def tour(
-    step: Annotated[Optional[str], typer.Option("--step", help=f"Run one step: {', '.join(STEP_NAMES)}.", show_default=False)] = None,
-    lang: Annotated[str, typer.Option("--lang", help="en (English Wikipedia articles) or es (Don Quijote): the language of the text, the corpus and the examples.")] = "en",
-    corpus: Annotated[Optional[str], typer.Option("--corpus", help="Your own text instead of the bundled one (in the --lang language).", metavar="FILE")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Keep every file the steps write (tables, tokenizer, vectors, images) here.", metavar="DIR")] = None,
-    pause: Annotated[bool, typer.Option("--pause", help="Wait for Enter between steps (for a teacher at the front).")] = False,
+    step: Annotated[
+        str | None, typer.Option("--step", help=f"Run one step: {', '.join(STEP_NAMES)}.", show_default=False)
+    ] = None,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="en (English Wikipedia articles) or es (Don Quijote): the language of the text, the "
+            "corpus and the examples.",
+        ),
+    ] = "en",
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            "--corpus", help="Your own text instead of the bundled one (in the --lang language).", metavar="FILE"
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Keep every file the steps write (tables, tokenizer, vectors, images) here.", metavar="DIR"
+        ),
+    ] = None,
+    pause: Annotated[
+        bool, typer.Option("--pause", help="Wait for Enter between steps (for a teacher at the front).")
+    ] = False,
 ) -> None:
     """Run the lecture's path (letters, letter pairs, random text, tokens, embeddings,
     next-word probabilities) printing each textlab command before its output."""

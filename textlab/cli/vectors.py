@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -23,9 +23,13 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
 
 VectorsFile = Annotated[
     str,
-    typer.Option("--vectors", "-v", help="word2vec text or binary, or GloVe text (recognised from the file).", metavar="FILE"),
+    typer.Option(
+        "--vectors", "-v", help="word2vec text or binary, or GloVe text (recognised from the file).", metavar="FILE"
+    ),
 ]
-Limit = Annotated[Optional[int], typer.Option("--limit", min=1, help="Keep only the N most frequent words (the file's first N).")]
+Limit = Annotated[
+    int | None, typer.Option("--limit", min=1, help="Keep only the N most frequent words (the file's first N).")
+]
 TopN = Annotated[int, typer.Option("--top", "-k", min=1, help="How many answers.")]
 
 
@@ -45,9 +49,11 @@ class Method(str, Enum):
     "  textlab similar -v vectors.txt paris france --not england --top 5",
 )
 def similar(
-    words: Annotated[list[str], typer.Argument(help="One word, or several: their mean is the query.", show_default=False)],
+    words: Annotated[
+        list[str], typer.Argument(help="One word, or several: their mean is the query.", show_default=False)
+    ],
     vectors: VectorsFile,
-    not_words: Annotated[Optional[list[str]], typer.Option("--not", help="Subtract this word (repeatable).")] = None,
+    not_words: Annotated[list[str] | None, typer.Option("--not", help="Subtract this word (repeatable).")] = None,
     top: TopN = 10,
     limit: Limit = None,
     output: Output = None,
@@ -67,10 +73,20 @@ def similar(
     "  printf 'man woman king\\nparis france rome\\n' | textlab analogy -v vectors.txt",
 )
 def analogy(
-    words: Annotated[Optional[list[str]], typer.Argument(help="A B C: A is to B as C is to ?  None: read 'A B C' lines from stdin.", show_default=False)] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(help="A B C: A is to B as C is to ?  None: read 'A B C' lines from stdin.", show_default=False),
+    ] = None,
     vectors: VectorsFile = ...,  # type: ignore[assignment]
-    method: Annotated[Method, typer.Option("--method", help="add (3CosAdd, gensim's most_similar) or mul (3CosMul).")] = Method.add,
-    top: Annotated[Optional[int], typer.Option("--top", "-k", min=1, help="How many answers.  [default: 5, or 1 a question from stdin]", show_default=False)] = None,
+    method: Annotated[
+        Method, typer.Option("--method", help="add (3CosAdd, gensim's most_similar) or mul (3CosMul).")
+    ] = Method.add,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", "-k", min=1, help="How many answers.  [default: 5, or 1 a question from stdin]", show_default=False
+        ),
+    ] = None,
     limit: Limit = None,
     output: Output = None,
     fmt: FormatOpt = None,
@@ -103,8 +119,11 @@ def analogy(
     if not questions:
         raise DataError("no questions on standard input (lines 'A B C')")
     best, scores = v.analogies(np.array(questions, np.int64), topn=top or 1, method=method.value)
-    rows = [(*q, rank + 1, v.words[i], float(s))
-            for q, ids, ss in zip(asked, best.tolist(), scores.tolist()) for rank, (i, s) in enumerate(zip(ids, ss))]
+    rows = [
+        (*q, rank + 1, v.words[i], float(s))
+        for q, ids, ss in zip(asked, best.tolist(), scores.tolist())
+        for rank, (i, s) in enumerate(zip(ids, ss))
+    ]
     emit_table(["a", "b", "c", "rank", "answer", "score"], rows, fmt=fmt, output=output, header=not no_header)
 
 
@@ -125,8 +144,14 @@ def between(
 ) -> None:
     """The words nearest the midpoint of A and B (the lecture's "mañana ... noche")."""
     v = open_vectors(vectors, limit)
-    emit_table(["word", "similarity"], v.most_similar([a, b], [], top), fmt=fmt, output=output, header=not no_header,
-               bar_column="similarity")
+    emit_table(
+        ["word", "similarity"],
+        v.most_similar([a, b], [], top),
+        fmt=fmt,
+        output=output,
+        header=not no_header,
+        bar_column="similarity",
+    )
 
 
 @app.command(
@@ -159,9 +184,17 @@ app.add_typer(evaluate_app, name="evaluate")
     "  textlab evaluate analogies -v vectors.bin --restrict-vocab 50000 questions-words.txt",
 )
 def analogies_command(
-    questions: Annotated[str, typer.Argument(help="Questions 'a b c d' under ': section' lines (questions-words.txt).", show_default=False)],
+    questions: Annotated[
+        str,
+        typer.Argument(help="Questions 'a b c d' under ': section' lines (questions-words.txt).", show_default=False),
+    ],
     vectors: VectorsFile,
-    restrict_vocab: Annotated[int, typer.Option("--restrict-vocab", min=1, help="Use only the N most frequent words, as word2vec's compute-accuracy.")] = 30_000,
+    restrict_vocab: Annotated[
+        int,
+        typer.Option(
+            "--restrict-vocab", min=1, help="Use only the N most frequent words, as word2vec's compute-accuracy."
+        ),
+    ] = 30_000,
     output: Output = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
@@ -170,9 +203,14 @@ def analogies_command(
     v = open_vectors(vectors, None)
     result = evaluate_analogies(v, questions, restrict_vocab)
     rows = [(s.name, s.correct, s.total, s.accuracy) for s in result.sections]
-    rows += [(t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())]
-    print(f"textlab: {result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
-          f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors", file=sys.stderr)
+    rows += [
+        (t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())
+    ]
+    print(
+        f"textlab: {result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
+        f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors",
+        file=sys.stderr,
+    )
     emit_table(["section", "correct", "questions", "accuracy"], rows, fmt=fmt, output=output, header=not no_header)
 
 
@@ -181,9 +219,13 @@ def analogies_command(
     epilog="Examples:\n\n  textlab evaluate similarity -v vectors.txt wordsim353.tsv",
 )
 def similarity_command(
-    pairs: Annotated[str, typer.Argument(help="Tab-separated 'word1 word2 score' lines; '#' lines are comments.", show_default=False)],
+    pairs: Annotated[
+        str, typer.Argument(help="Tab-separated 'word1 word2 score' lines; '#' lines are comments.", show_default=False)
+    ],
     vectors: VectorsFile,
-    restrict_vocab: Annotated[int, typer.Option("--restrict-vocab", min=1, help="Use only the N most frequent words.")] = 300_000,
+    restrict_vocab: Annotated[
+        int, typer.Option("--restrict-vocab", min=1, help="Use only the N most frequent words.")
+    ] = 300_000,
     output: Output = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
@@ -191,8 +233,13 @@ def similarity_command(
     """Spearman and Pearson correlation between human similarity scores and the vectors' cosines."""
     v = open_vectors(vectors, None)
     r = evaluate_similarity(v, pairs, restrict_vocab)
-    emit_table(["pairs", "oov", "spearman", "pearson"], [(r.pairs, r.oov, r.spearman, r.pearson)], fmt=fmt,
-               output=output, header=not no_header)
+    emit_table(
+        ["pairs", "oov", "spearman", "pearson"],
+        [(r.pairs, r.oov, r.spearman, r.pearson)],
+        fmt=fmt,
+        output=output,
+        header=not no_header,
+    )
 
 
 @app.command(
@@ -202,11 +249,16 @@ def similarity_command(
     "  textlab map -v vectors.txt --top 60 -o map.png",
 )
 def map_command(
-    words: Annotated[Optional[list[str]], typer.Argument(help="The words to place.", show_default=False)] = None,
+    words: Annotated[list[str] | None, typer.Argument(help="The words to place.", show_default=False)] = None,
     vectors: VectorsFile = ...,  # type: ignore[assignment]
-    top: Annotated[Optional[int], typer.Option("--top", "-k", min=2, help="Place the N most frequent words instead.")] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-k", min=2, help="Place the N most frequent words instead.")
+    ] = None,
     limit: Limit = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
+    ] = None,
 ) -> None:
     """The "meaning space" picture: words placed by the first two principal components of their vectors.
 
@@ -226,4 +278,6 @@ def map_command(
         return
     with io.atomic_output(None) as out:
         out.write(text_scatter(coords, labels) + "\n")
-    warn(f"the two axes keep {explained:.0%} of the variance of these {len(ids)} vectors") if sys.stderr.isatty() else None
+    warn(
+        f"the two axes keep {explained:.0%} of the variance of these {len(ids)} vectors"
+    ) if sys.stderr.isatty() else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO, Annotated
 
 import typer
 from rich.progress import TextColumn
@@ -43,18 +43,30 @@ def _write_jsonl(out: IO[str], article: Article) -> None:
     "  textlab wiki fetch --summary 'Claude Shannon'",
 )
 def fetch(
-    titles: Annotated[list[str], typer.Argument(help="Article titles (redirects are followed: cats -> Cat).", show_default=False)],
+    titles: Annotated[
+        list[str], typer.Argument(help="Article titles (redirects are followed: cats -> Cat).", show_default=False)
+    ],
     lang: Annotated[str, typer.Option("--lang", "-l", help="Wikipedia edition: en, es, de, fr ...")] = "en",
-    summary: Annotated[bool, typer.Option("--summary", help="Only the lead section, before the first heading.")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Only the lead section, before the first heading.")
+    ] = False,
     user_agent: Annotated[
-        Optional[str],
-        typer.Option("--user-agent", help="Who is asking, with a contact, as Wikimedia requires.  [default: $TEXTLAB_USER_AGENT or textlab's]", show_default=False),
+        str | None,
+        typer.Option(
+            "--user-agent",
+            help="Who is asking, with a contact, as Wikimedia requires.  [default: $TEXTLAB_USER_AGENT or textlab's]",
+            show_default=False,
+        ),
     ] = None,
     cache_dir: Annotated[
-        Optional[Path],
-        typer.Option("--cache-dir", help="Where fetched articles are kept.  [default: ~/.cache/textlab/wiki]", show_default=False),
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Where fetched articles are kept.  [default: ~/.cache/textlab/wiki]", show_default=False
+        ),
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always ask the network; neither read nor write the cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Always ask the network; neither read nor write the cache.")
+    ] = False,
     output: Output = None,
 ) -> None:
     """Fetch Wikipedia articles as plain text: a title line, then one paragraph per line.
@@ -76,12 +88,25 @@ def fetch(
     "  textlab wiki dump dump.xml.bz2 | textlab words | textlab ngrams --unit word -n 2 -o bigrams.tsv",
 )
 def dump(
-    files: Annotated[list[str], typer.Argument(help="MediaWiki XML dumps (.xml, .bz2, .gz, .xz), or '-'.", show_default=False, metavar="DUMP...")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text (title line, paragraphs, blank line) or jsonl ({id, title, text}).")] = "text",
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Stop after N articles.", show_default=False)] = None,
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            help="MediaWiki XML dumps (.xml, .bz2, .gz, .xz), or '-'.", show_default=False, metavar="DUMP..."
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text (title line, paragraphs, blank line) or jsonl ({id, title, text})."),
+    ] = "text",
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Stop after N articles.", show_default=False)
+    ] = None,
     min_words: Annotated[int, typer.Option("--min-words", min=0, help="Skip articles with fewer words (stubs).")] = 0,
     namespace: Annotated[
-        Optional[list[int]], typer.Option("--namespace", help="Namespaces to keep (repeatable).  [default: 0, articles]", show_default=False)
+        list[int] | None,
+        typer.Option(
+            "--namespace", help="Namespaces to keep (repeatable).  [default: 0, articles]", show_default=False
+        ),
     ] = None,
     output: Output = None,
     progress: ProgressOpt = False,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -24,8 +24,10 @@ def _progress_printer(live: bool):  # type: ignore[no-untyped-def]
 
     def show(p: TrainingProgress) -> None:
         eta = f"{int(p.eta // 3600)}:{int(p.eta % 3600 // 60):02d}:{int(p.eta % 60):02d}"
-        line = (f"epoch {p.epoch}/{p.epochs}  {100 * p.done:5.1f}%  {p.words_per_second:9,.0f} words/s  "
-                f"alpha {p.alpha:.5f}  loss {p.loss:.4f}  ETA {eta}")
+        line = (
+            f"epoch {p.epoch}/{p.epochs}  {100 * p.done:5.1f}%  {p.words_per_second:9,.0f} words/s  "
+            f"alpha {p.alpha:.5f}  loss {p.loss:.4f}  ETA {eta}"
+        )
         print(("\r" + line) if live else line, end="" if live else "\n", file=sys.stderr, flush=True)
 
     return show
@@ -38,24 +40,49 @@ def _progress_printer(live: bool):  # type: ignore[no-untyped-def]
     "  textlab wiki dump enwiki.xml.bz2 | textlab words | textlab word2vec -o enwiki.vec",
 )
 def word2vec(
-    output: Annotated[str, typer.Option("--output", "-o", help="The vectors file (word2vec text format, or --binary).", metavar="FILE")],
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", help="The vectors file (word2vec text format, or --binary).", metavar="FILE"),
+    ],
     files: Inputs = None,
     cbow: Annotated[bool, typer.Option("--cbow", help="CBOW instead of skip-gram.")] = False,
     dim: Annotated[int, typer.Option("--dim", help="Dimensions of the vectors.")] = 100,
-    window: Annotated[int, typer.Option("--window", help="Context words each side, at most (shrunk at random per word).")] = 5,
-    negative: Annotated[int, typer.Option("--negative", help="Negative samples per word, from unigram counts ** 0.75.")] = 5,
-    sample: Annotated[float, typer.Option("--sample", help="Sub-sampling threshold for frequent words (0: none).")] = 1e-3,
+    window: Annotated[
+        int, typer.Option("--window", help="Context words each side, at most (shrunk at random per word).")
+    ] = 5,
+    negative: Annotated[
+        int, typer.Option("--negative", help="Negative samples per word, from unigram counts ** 0.75.")
+    ] = 5,
+    sample: Annotated[
+        float, typer.Option("--sample", help="Sub-sampling threshold for frequent words (0: none).")
+    ] = 1e-3,
     min_count: Annotated[int, typer.Option("--min-count", help="Leave out words seen fewer times.")] = 5,
-    max_vocab: Annotated[Optional[int], typer.Option("--max-vocab", min=2, help="Keep only the N most frequent words.")] = None,
+    max_vocab: Annotated[
+        int | None, typer.Option("--max-vocab", min=2, help="Keep only the N most frequent words.")
+    ] = None,
     epochs: Annotated[int, typer.Option("--epochs", help="Passes over the corpus.")] = 5,
     alpha: Annotated[
-        Optional[float], typer.Option("--alpha", help="Starting learning rate, falling linearly to 1e-4 of it.  [default: 0.025, CBOW 0.05]", show_default=False)
+        float | None,
+        typer.Option(
+            "--alpha",
+            help="Starting learning rate, falling linearly to 1e-4 of it.  [default: 0.025, CBOW 0.05]",
+            show_default=False,
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Same seed and settings, same vectors.")] = 1,
     binary: Annotated[bool, typer.Option("--binary", help="The C tool's binary format.")] = False,
-    save_vocab: Annotated[Optional[str], typer.Option("--save-vocab", help="Also write the vocabulary here: 'word count' lines, most frequent first.", metavar="FILE")] = None,
+    save_vocab: Annotated[
+        str | None,
+        typer.Option(
+            "--save-vocab",
+            help="Also write the vocabulary here: 'word count' lines, most frequent first.",
+            metavar="FILE",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
-    progress: Annotated[bool, typer.Option("--progress", help="Progress lines even when stderr is not a terminal.")] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress", help="Progress lines even when stderr is not a terminal.")
+    ] = False,
     encoding: Encoding = None,
 ) -> None:
     """Fit word vectors (word2vec: skip-gram or CBOW, negative sampling) on a word stream.
@@ -65,8 +92,9 @@ def word2vec(
     window 5, negative 5, sample 1e-3, min-count 5, 5 epochs, alpha 0.025,
     or 0.05 for CBOW), except that skip-gram is the default mode.
     """
-    settings = Settings(dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha,
-                        cbow=cbow, seed=seed)
+    settings = Settings(
+        dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha, cbow=cbow, seed=seed
+    )
     settings.check()
     io.check_output_path(output)  # before hours of training, not after
     io.check_output_path(save_vocab)
@@ -74,8 +102,11 @@ def word2vec(
         corpus = read_corpus(reader.chunks(), min_count, max_vocab)
     show = not quiet and (progress or sys.stderr.isatty())
     if not quiet:
-        print(f"textlab: {corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
-              f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}", file=sys.stderr)
+        print(
+            f"textlab: {corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
+            f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}",
+            file=sys.stderr,
+        )
     vectors = fit(corpus, settings, _progress_printer(sys.stderr.isatty()) if show else None)
     if show and sys.stderr.isatty():
         print(file=sys.stderr)

@@ -25,7 +25,9 @@ from .. import __version__
 from ..errors import DataError, UsageError
 from ..io import atomic_output
 
-DEFAULT_USER_AGENT = f"textlab/{__version__} (https://pypi.org/project/textlab-toolkit/; set TEXTLAB_USER_AGENT to your contact)"
+DEFAULT_USER_AGENT = (
+    f"textlab/{__version__} (https://pypi.org/project/textlab-toolkit/; set TEXTLAB_USER_AGENT to your contact)"
+)
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[a-z]+)*")
 
 
@@ -120,8 +122,11 @@ class WikipediaClient:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_output(path) as f:
-                json.dump({"title": article.title, "lang": self.lang, "query": title, "text": article.text}, f,
-                          ensure_ascii=False)
+                json.dump(
+                    {"title": article.title, "lang": self.lang, "query": title, "text": article.text},
+                    f,
+                    ensure_ascii=False,
+                )
         return article
 
     def _download(self, title: str, summary: bool) -> FetchedArticle:
@@ -135,10 +140,13 @@ class WikipediaClient:
         except (WikiConnectionError, WikiHttpTimeoutError):
             raise DataError(
                 f"cannot reach {host} (no network?)",
-                f"offline, extract articles from a dump instead: textlab wiki dump {self.lang}wiki-latest-pages-articles.xml.bz2",
+                f"offline, extract articles from a dump instead: textlab wiki dump "
+                f"{self.lang}wiki-latest-pages-articles.xml.bz2",
             ) from None
         except WikiHttpError as e:
-            raise DataError(f"{host} answered HTTP {getattr(e, 'status_code', '?')} for {title!r}; try again later") from None
+            raise DataError(
+                f"{host} answered HTTP {getattr(e, 'status_code', '?')} for {title!r}; try again later"
+            ) from None
         except WikipediaException as e:
             raise DataError(f"{host}: {e}") from None
         if not exists:

@@ -112,7 +112,9 @@ def _targets(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return targets, label, use
 
 
-def _gradient(score: np.ndarray, label: np.ndarray, use: np.ndarray, alpha: float, loss: bool) -> tuple[np.ndarray, float]:
+def _gradient(
+    score: np.ndarray, label: np.ndarray, use: np.ndarray, alpha: float, loss: bool
+) -> tuple[np.ndarray, float]:
     """g = (y - σ(score)) * alpha where used and |score| < 6, 0 elsewhere; and, if asked, the loss of the used ones."""
     p = sigmoid(score)
     g = np.where(use & (np.abs(score) < MAX_SCORE), (label - p) * np.float32(alpha), np.float32(0))
@@ -145,7 +147,9 @@ def _spread(d_centre: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def skipgram_update(w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True) -> Update:
+def skipgram_update(
+    w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True
+) -> Update:
     """Skip-gram: each context word's input vector x predicts the centre's output vector u."""
     w, m = batch.window, len(batch.reach)
     mask = batch.pairs()
@@ -162,7 +166,9 @@ def skipgram_update(w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: fl
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
 
-def cbow_update(w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True) -> Update:
+def cbow_update(
+    w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True
+) -> Update:
     """CBOW: the mean x of the context words' input vectors predicts the centre's output vector u."""
     w, m = batch.window, len(batch.reach)
     mask = batch.pairs()

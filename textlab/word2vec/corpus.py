@@ -72,8 +72,10 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
             "lower --min-count, or give a bigger corpus",
         )
     if len(keep) == 1:
-        raise DataError(f"only one word ({vocab.words[keep[0]]!r}) occurs {min_count} times or more: nothing to relate it to",
-                        "lower --min-count, or give a bigger corpus")
+        raise DataError(
+            f"only one word ({vocab.words[keep[0]]!r}) occurs {min_count} times or more: nothing to relate it to",
+            "lower --min-count, or give a bigger corpus",
+        )
     new_id = np.full(len(vocab), -1, np.int32)
     new_id[keep] = np.arange(len(keep), dtype=np.int32)
     for at in range(0, len(raw), 1 << 20):  # renumber in place, a slice at a time: no second copy

@@ -45,7 +45,9 @@ class NoiseSampler:
         weights = counts.astype(np.float64) ** power
         self.cumulative = np.cumsum(weights / weights.sum())
         self.cumulative[-1] = 1.0  # no draw may fall past the last word
-        self.guide = np.searchsorted(self.cumulative, np.arange(self.SLICES) / self.SLICES, side="right").astype(np.int32)
+        self.guide = np.searchsorted(self.cumulative, np.arange(self.SLICES) / self.SLICES, side="right").astype(
+            np.int32
+        )
         # the most steps a draw can need: words whose cumulative sum ends inside one slice
         ends = np.searchsorted(self.cumulative, (np.arange(self.SLICES) + 1) / self.SLICES, side="right")
         self.steps = int((ends - self.guide).max())

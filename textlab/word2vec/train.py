@@ -137,8 +137,15 @@ def _blocks(
         yield batches, int(known.sum())
 
 
-def _step(helper: ThreadPoolExecutor, update: Callable[..., Update], w_in: np.ndarray, w_out: np.ndarray,
-          batches: list[Batch], alpha: float, loss: bool) -> tuple[float, int]:
+def _step(
+    helper: ThreadPoolExecutor,
+    update: Callable[..., Update],
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    batches: list[Batch],
+    alpha: float,
+    loss: bool,
+) -> tuple[float, int]:
     """Two mini-batches computed from the same weights, the second on the helper thread, then
     applied in order. Returns their loss and number of pairs (the updates are freed on return)."""
     pending = [helper.submit(update, w_in, w_out, b, alpha, CAP, loss) for b in batches[1:]]
@@ -187,5 +194,7 @@ class _Meter:
             return
         speed = (self.done - self.done_at_last) / (now - self.last)
         eta = (self.total - self.done) / max(self.done / (now - self.clock), 1)
-        self.report(Progress(epoch + 1, self.epochs, self.done / self.total, speed, alpha, self.loss / max(self.pairs, 1), eta))
+        self.report(
+            Progress(epoch + 1, self.epochs, self.done / self.total, speed, alpha, self.loss / max(self.pairs, 1), eta)
+        )
         self.last, self.done_at_last, self.loss, self.pairs = now, self.done, 0.0, 0
