@@ -158,7 +158,7 @@ class NgramCounter:
         if self._void:
             rows = np.stack([ids[j : j + m] for j in range(n)], axis=1).astype(np.uint32)
             return np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * n))).ravel()
-        key = ids[:m].astype(dtype)
+        key: np.ndarray = ids[:m].astype(dtype)
         shift = dtype(self._bits)
         for j in range(1, n):
             key <<= shift
@@ -202,7 +202,7 @@ class NgramCounter:
         if self._void:
             return np.ascontiguousarray(rows.astype(np.uint32)).view(np.dtype((np.void, 4 * self.n))).ravel()
         dtype = self._key_type()
-        key = rows[:, 0].astype(dtype)
+        key: np.ndarray = rows[:, 0].astype(dtype)
         for j in range(1, self.n):
             key = (key << dtype(self._bits)) | rows[:, j].astype(dtype)
         return key

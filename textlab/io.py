@@ -42,10 +42,10 @@ from .errors import DataError, UsageError
 CHUNK_SIZE = 1 << 20
 
 BOM = codecs.BOM_UTF8
-_MAGIC = {
-    b"\x1f\x8b": lambda f: gzip.GzipFile(fileobj=f),
-    b"BZh": bz2.BZ2File,
-    b"\xfd7zXZ\x00": lzma.LZMAFile,
+_MAGIC: dict[bytes, Callable[[IO[bytes]], BinaryIO]] = {
+    b"\x1f\x8b": lambda f: gzip.GzipFile(fileobj=f),  # type: ignore[dict-item,return-value]  # binary files
+    b"BZh": bz2.BZ2File,  # type: ignore[dict-item]
+    b"\xfd7zXZ\x00": lzma.LZMAFile,  # type: ignore[dict-item]
 }
 
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -65,7 +65,7 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
         self.count += n or 0
         return n
@@ -108,8 +108,8 @@ def open_binary(path: str) -> tuple[BinaryIO, _CountingReader]:
     head = buffered.peek(6)[:6]
     for magic, opener in _MAGIC.items():
         if head.startswith(magic):
-            return opener(buffered), counter  # type: ignore[no-untyped-call]
-    return buffered, counter
+            return opener(buffered), counter
+    return buffered, counter  # BufferedReader is a BinaryIO in all but name
 
 
 def input_size(paths: Iterable[str]) -> int | None:
@@ -392,7 +392,7 @@ def write_tsv(stream: IO[str], columns: list[str], rows: Iterable[tuple], header
         write_tsv_columns(stream, columns, [list(col) for col in zip(*batch)], header=False)
 
 
-def write_tsv_columns(stream: IO[str], columns: list[str], data: list[Sequence], header: bool = True) -> None:
+def write_tsv_columns(stream: IO[str], columns: list[str], data: Sequence[Sequence], header: bool = True) -> None:
     """Write a table given column by column (``data[j]`` is column ``j``).
 
     Each column is formatted at C speed (``map(str, ...)``), not cell by cell,

@@ -124,7 +124,7 @@ def _count_ngrams(chunks: Iterable[bytes], n: int, table: CharTable, all_chars: 
     rows, counts = counter.result()
     chars = np.array([0] + table.chars, dtype=np.uint32)
     # rows of dense ids -> rows of code points -> strings, all at once
-    as_text = np.ascontiguousarray(chars[rows]).view(f"<U{n}").ravel() if len(rows) else []
+    as_text: Iterable[str] = np.ascontiguousarray(chars[rows]).view(f"<U{n}").ravel() if len(rows) else []
     ngrams, counts = _sorted([str(s) for s in as_text], counts)
     return NgramCounts(ngrams, counts, counter.total, n)
 

@@ -114,6 +114,7 @@ class _Segmenter:
     def __call__(self, ids: np.ndarray, member: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
         if not self.boundaries or not len(ids):
             return ids, member
+        assert member is not None  # with boundaries every stream says which positions are separators
         edges = np.diff(np.concatenate([[False], member, [False]]).view(np.int8))
         starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         at, values = [], []
@@ -146,7 +147,7 @@ class _Segmenter:
 
 def _char_stream(
     chunks: Iterable[bytes], ignore_case: bool, letters_only: bool, boundaries: bool, table: CharTable
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
     seg = _Segmenter(boundaries)
     for chunk in chunks:
         cps = codepoints.decode(chunk)
@@ -212,7 +213,7 @@ def hashed_lines(
 
 def _word_stream(
     chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
     seg = _Segmenter(boundaries)
     for hashed, newline_before in hashed_lines(chunks, ignore_case):
         ids = vocab.encode(hashed)
@@ -224,7 +225,7 @@ def _word_stream(
     yield seg.finish()
 
 
-def _prefetch(fn, items: Iterable, ahead: int = 2) -> Iterator:  # type: ignore[no-untyped-def]
+def _prefetch(fn, items: Iterable, ahead: int = 2) -> Iterator:
     """``map(fn, items)``, computing up to ``ahead`` results in advance on the worker threads."""
     pool = workers()
     queue: list = []
@@ -319,10 +320,10 @@ def count_ngrams(
     width = max(orders)
     parts = []
     for k, counter in counters.items():
-        rows, counts = counter.result()
+        rows, order_counts = counter.result()
         padded = np.full((len(rows), width), -1, np.int64)
         padded[:, :k] = rows
-        parts.append((np.full(len(rows), k), padded, counts))
+        parts.append((np.full(len(rows), k), padded, order_counts))
     result = NgramTable(
         unit,
         np.concatenate([p[0] for p in parts]).astype(np.int64),
@@ -390,7 +391,7 @@ def read_table(path: str, unit: str = "char") -> NgramTable:
     at_ngram, at_count = header.index("ngram"), header.index("count")
     at_order = header.index("order") if "order" in header else None
 
-    def parsed():  # type: ignore[no-untyped-def]
+    def parsed():
         for number, cells in enumerate(rows, start=2):
             text = cells[at_ngram]
             try:

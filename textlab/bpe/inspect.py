@@ -101,7 +101,7 @@ def merges(model: BPEModel) -> list[Merge]:
         return [Merge(r, *(p.split(" ", 1) if isinstance(p, str) else p)) for r, p in enumerate(pairs)]
     sp = model.native
     rank_of: dict[str, int] = {}
-    out = []
+    out: list[Merge] = []
     for i in range(sp.get_piece_size()):
         if sp.is_control(i) or sp.is_unknown(i) or sp.is_byte(i) or sp.is_unused(i):
             continue

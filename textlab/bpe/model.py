@@ -127,9 +127,9 @@ def load_model(path: str, backend: str | None = None) -> BPEModel:
         return BPEModel(str(p), "tokenizers", native)
     import sentencepiece as spm
 
-    native = spm.SentencePieceProcessor()
+    processor = spm.SentencePieceProcessor()
     try:
-        native.Load(str(p))
+        processor.Load(str(p))
     except (OSError, RuntimeError):
         raise DataError(f"{path}: neither a tokenizer.json nor a SentencePiece model") from None
-    return BPEModel(str(p), "sentencepiece", native)
+    return BPEModel(str(p), "sentencepiece", processor)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io as _io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import DataError, EmptyInput, UsageError
 from ..io import plain_utf8_files
@@ -76,7 +77,7 @@ def _batches(texts: Iterable[str], with_newline: bool, limit: int, size: int = 1
         yield list(_pieces(rest, limit))
 
 
-def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[str] | None = None):  # type: ignore[no-untyped-def]
+def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[str] | None = None):
     """A ``tokenizers.Tokenizer`` with a BPE model trained on ``texts`` (chunks of text).
 
     When ``files`` are given and are plain UTF-8 files (checked in one fast
@@ -134,7 +135,7 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
     return _check_alphabet(tokenizer, options)
 
 
-def _check_alphabet(tokenizer, options: TrainOptions):  # type: ignore[no-untyped-def]
+def _check_alphabet(tokenizer, options: TrainOptions):
     if not options.byte_level and options.vocab_size < tokenizer.get_vocab_size():
         raise UsageError(
             f"--vocab-size {options.vocab_size} is smaller than the corpus's alphabet "
@@ -162,7 +163,7 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
                     yield line
 
     model = _io.BytesIO()
-    settings = dict(
+    settings: dict[str, Any] = dict(
         sentence_iterator=sentences(),
         model_writer=model,
         model_type="bpe",

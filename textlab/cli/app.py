@@ -50,12 +50,12 @@ class TextlabGroup(TyperGroup):
 
     _listing = False  # while the top help is drawn: commands are their names and help lines only
 
-    def list_commands(self, ctx):  # type: ignore[no-untyped-def]
+    def list_commands(self, ctx):
         from .commands import COMMANDS
 
         return [e.name for e in COMMANDS]
 
-    def get_command(self, ctx, name):  # type: ignore[no-untyped-def]
+    def get_command(self, ctx, name):
         from .commands import BY_NAME
 
         entry = BY_NAME.get(name)
@@ -66,14 +66,14 @@ class TextlabGroup(TyperGroup):
         module = importlib.import_module(f"{__package__}.{entry.module}")
         return typer.main.get_group(module.app).commands[name]
 
-    def format_help(self, ctx, formatter):  # type: ignore[no-untyped-def]
+    def format_help(self, ctx, formatter):
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def,override]
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # click's own handling (standalone mode) prints usage errors as framed boxes;
         # run without it and print them as the rest of textlab's errors.
         try:
@@ -91,7 +91,7 @@ class TextlabGroup(TyperGroup):
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
 
-    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, TyperException):

@@ -163,7 +163,7 @@ def letters(
                 return
         counts = counts.top(top)
         if percent:
-            rows = list(zip(counts.ngrams, counts.counts.tolist(), counts.percent.tolist()))
+            rows: list[tuple] = list(zip(counts.ngrams, counts.counts.tolist(), counts.percent.tolist()))
             columns = [label, "count", "percent"]
         else:
             rows = list(zip(counts.ngrams, counts.counts.tolist()))

@@ -95,7 +95,7 @@ def emit_table(
 
 def emit_columns(
     columns: list[str],
-    data: list[Sequence],
+    data: Sequence[Sequence],
     *,
     fmt: Format | None,
     output: str | None,

@@ -51,7 +51,7 @@ def _is_table(path: str) -> bool:
     return "ngram" in first and "count" in first
 
 
-def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encoding, progress) -> NgramTable:  # type: ignore[no-untyped-def]
+def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encoding, progress) -> NgramTable:
     """Count tables given as inputs are read (and added up); text is counted."""
     paths = files or ["-"]
     if all(_is_table(p) for p in paths):
@@ -135,7 +135,7 @@ class _RewindableStdin(io.RawIOBase):
     def __init__(self, raw: BinaryIO) -> None:
         super().__init__()
         # one read at a time: a pipe gives what it has instead of blocking to fill a buffer
-        self._read = getattr(raw, "readinto1", raw.readinto)
+        self._read = getattr(raw, "readinto1", None) or getattr(raw, "readinto")  # noqa: B009  (BinaryIO lacks it)
         self._kept = bytearray()
         self._at = 0
         self._recording = True
@@ -143,7 +143,7 @@ class _RewindableStdin(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if not self._recording and self._at < len(self._kept):
             n = min(len(buffer), len(self._kept) - self._at)
             buffer[:n] = self._kept[self._at : self._at + n]
@@ -298,8 +298,8 @@ def zipf(
         plots.check_image_path(image)
     ranked = _ranked(files, encoding, progress)
     if ranked.zeros:
-        rows = "row" if ranked.zeros == 1 else "rows"
-        warn(f"left out {ranked.zeros} {rows} with {ranked.quantity} 0: a log axis cannot show 0")
+        noun = "row" if ranked.zeros == 1 else "rows"
+        warn(f"left out {ranked.zeros} {noun} with {ranked.quantity} 0: a log axis cannot show 0")
     fit = fit_zipf(
         ranked.values,
         parse_range(fit_range) if fit_range else None,

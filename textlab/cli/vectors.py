@@ -101,7 +101,8 @@ def analogy(
     if words:
         if len(words) != 3:
             raise UsageError(f"an analogy takes three words, A B C; got {len(words)}")
-        rows = v.analogy(*words, topn=top or 5, method=method.value)
+        a, b, c = words
+        rows = v.analogy(a, b, c, topn=top or 5, method=method.value)
         emit_table(["word", "score"], rows, fmt=fmt, output=output, header=not no_header, bar_column="score")
         return
     questions, asked = [], []

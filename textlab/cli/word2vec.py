@@ -19,7 +19,7 @@ from .output import reading
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
-def _progress_printer(live: bool):  # type: ignore[no-untyped-def]
+def _progress_printer(live: bool):
     """One progress line on stderr: rewritten in place on a terminal, a new line each time otherwise."""
 
     def show(p: TrainingProgress) -> None:

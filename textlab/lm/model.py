@@ -71,8 +71,8 @@ class LanguageModel:
     >>> from textlab.ngrams import count_ngrams
     >>> table = count_ngrams([b"abab abba\\n"], orders=[1, 2], boundaries=True)
     >>> lm = LanguageModel(table, order=2, smoothing="mle")
-    >>> round(float(lm.distribution(lm.ids("a"))[lm.tokens.index("b")]), 3)
-    1.0
+    >>> round(float(lm.distribution(lm.ids("a"))[lm.tokens.index("b")]), 3)  # a: 3 times b, once the line's end
+    0.75
     """
 
     def __init__(self, table: NgramTable, order: int | None = None, smoothing: str = "kn", k: float = 1.0) -> None:

@@ -75,7 +75,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 # Language codes of interlanguage links ([[de:Katze]]) look like this.
 _LANGUAGE_PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z]+)*")
 # Templates that print text readers would miss: name -> which argument(s) to keep.
-_TEXT_TEMPLATES = {"lang": -1, "nowrap": 1, "nobr": 1, "convert": (1, 2), "sic": -1, "small": 1, "smaller": 1}
+_TEXT_TEMPLATES: dict[str, int | tuple[int, ...]] = {
+    "lang": -1,
+    "nowrap": 1,
+    "nobr": 1,
+    "convert": (1, 2),
+    "sic": -1,
+    "small": 1,
+    "smaller": 1,
+}
 
 
 @dataclass
@@ -115,7 +123,7 @@ def _template(match: re.Match[str]) -> str:
     return args[keep - 1].strip() if len(args) >= keep else ""
 
 
-def _repeat(pattern: re.Pattern[str], replacement, text: str) -> str:  # type: ignore[no-untyped-def]
+def _repeat(pattern: re.Pattern[str], replacement, text: str) -> str:
     """Apply ``pattern.sub`` until the text stops changing (innermost level first)."""
     while True:
         text, n = pattern.subn(replacement, text)
@@ -123,7 +131,7 @@ def _repeat(pattern: re.Pattern[str], replacement, text: str) -> str:  # type: i
             return text
 
 
-def _link_text(namespaces: Namespaces):  # type: ignore[no-untyped-def]
+def _link_text(namespaces: Namespaces):
     def replace(match: re.Match[str]) -> str:
         target, label = match.group(1), match.group(2)
         shown = target.lstrip(":")

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # from glibc's malloc.h
 
 
-def _libc():  # type: ignore[no-untyped-def]
+def _libc():
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name) if name else None
