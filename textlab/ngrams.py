@@ -20,21 +20,17 @@ words (the ARPA convention).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import codepoints
 from .codepoints import CharTable
-from .counting import NgramCounter, pack_rows, sum_by_key, workers
+from .counting import NgramCounter, pack_rows, sum_by_key
 from .errors import DataError, UsageError
 from .letters import count_letters
-from .vocab import HashedWords, Vocabulary, hash_words
-
-BOS, EOS = 0, 1  # token ids of the boundary markers; real tokens start at 2
-CHAR_MARKERS = ("^", "$")
-WORD_MARKERS = ("<s>", "</s>")
+from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
+from .vocab import Vocabulary
 
 
 @dataclass
@@ -97,144 +93,6 @@ class NgramTable:
             uniq, totals = sum_by_key(keys, self.counts[at])
             prob[at] = self.counts[at] / totals[np.searchsorted(uniq, keys)]
         return prob
-
-
-# -- token streams -----------------------------------------------------------
-class _Segmenter:
-    """Wraps segments in BOS/EOS markers, across chunk boundaries.
-
-    Input: ids and ``member`` (False marks a separator). Output: ids and ``ok``
-    with markers inserted; separators stay, as positions no n-gram crosses.
-    """
-
-    def __init__(self, boundaries: bool) -> None:
-        self.boundaries = boundaries
-        self.open = False  # the last chunk ended inside a segment
-
-    def __call__(self, ids: np.ndarray, member: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
-        if not self.boundaries or not len(ids):
-            return ids, member
-        assert member is not None  # with boundaries every stream says which positions are separators
-        edges = np.diff(np.concatenate([[False], member, [False]]).view(np.int8))
-        starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-        at, values = [], []
-        if self.open and not member[0]:
-            at.append(np.array([0]))
-            values.append(np.array([EOS]))
-        if len(starts):
-            if self.open and starts[0] == 0:
-                starts = starts[1:]  # the segment continues from the last chunk
-            close = ends[:-1] if member[-1] else ends  # the last segment may go on
-            at += [starts, close]
-            values += [np.full(len(starts), BOS), np.full(len(close), EOS)]
-        self.open = bool(member[-1])
-        if not at:
-            return ids, member
-        where = np.concatenate(at)
-        what = np.concatenate(values)
-        order = np.argsort(where, kind="stable")  # EOS at 0 before a BOS at 0
-        return (
-            np.insert(ids, where[order], what[order]),
-            np.insert(member, where[order], True),
-        )
-
-    def finish(self) -> tuple[np.ndarray, np.ndarray]:
-        if self.boundaries and self.open:
-            self.open = False
-            return np.array([EOS]), np.array([True])
-        return np.empty(0, np.int64), np.empty(0, bool)
-
-
-def _char_stream(
-    chunks: Iterable[bytes], ignore_case: bool, letters_only: bool, boundaries: bool, table: CharTable
-) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    seg = _Segmenter(boundaries)
-    for chunk in chunks:
-        cps = codepoints.decode(chunk)
-        if not len(cps):
-            continue
-        kinds = table.learn(cps)
-        if table.fold is not None:
-            cps = table.fold[cps]
-            kinds = table.learn(cps)
-        ids = table.ids(cps) + np.uint32(1)  # dense ids start at 1 -> tokens start at 2
-        if letters_only:
-            member = kinds == CharTable.LETTER
-        elif boundaries:
-            member = cps != 10  # segments are lines; the newline itself is the separator
-        else:
-            member = None  # every position may sit inside an n-gram
-        yield seg(ids, member)
-    yield seg.finish()
-
-
-def _word_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Re-cut chunks after their last whitespace byte so no word is split."""
-    carry = b""
-    for chunk in chunks:
-        chunk = carry + chunk
-        cut = max(chunk.rfind(b" "), chunk.rfind(b"\n"), chunk.rfind(b"\t")) + 1
-        if cut == 0 and len(chunk) < (1 << 16):
-            carry = chunk
-            continue
-        if cut == 0:
-            cut = len(chunk)  # a 64 KB "word": cut it anyway
-        carry = chunk[cut:]
-        yield chunk[:cut]
-    if carry:
-        yield carry
-
-
-def hashed_lines(
-    chunks: Iterable[bytes], ignore_case: bool = False, text_starts_a_line: bool = False
-) -> Iterator[tuple[HashedWords, np.ndarray]]:
-    """The words of a text, hashed a piece at a time, and for each word whether a new
-    line starts with it (across piece boundaries; pieces without words are skipped).
-
-    The next pieces are hashed on the worker threads while the caller uses this one.
-    """
-    newline_pending = text_starts_a_line  # the previous piece ended with a newline after its last word
-
-    def prepare(piece: bytes) -> HashedWords:
-        if ignore_case:
-            piece = piece.lower() if piece.isascii() else piece.decode("utf-8").lower().encode("utf-8")
-        return hash_words(piece)
-
-    for hashed in _prefetch(prepare, _word_chunks(chunks)):
-        piece = hashed.chunk
-        if not len(hashed.keys):
-            newline_pending |= b"\n" in piece
-            continue
-        starts_line = hashed.newline_before
-        starts_line[0] |= newline_pending
-        newline_pending = b"\n" in piece[len(piece.rstrip()) :]
-        yield hashed, starts_line
-
-
-def _word_stream(
-    chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary
-) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    seg = _Segmenter(boundaries)
-    for hashed, newline_before in hashed_lines(chunks, ignore_case):
-        ids = vocab.encode(hashed)
-        # A separator placeholder (member False) before each word that starts a new line.
-        breaks = np.flatnonzero(newline_before)
-        ids = np.insert((ids + 2).astype(np.uint32), breaks, 0)
-        member = np.insert(np.ones(len(newline_before), bool), breaks, False)
-        yield seg(ids, member)
-    yield seg.finish()
-
-
-def _prefetch(fn, items: Iterable, ahead: int = 2) -> Iterator:
-    """``map(fn, items)``, computing up to ``ahead`` results in advance on the worker threads."""
-    pool = workers()
-    queue: list = []
-    for item in items:
-        queue.append(pool.submit(fn, item))
-        if len(queue) > ahead:
-            yield queue.pop(0).result()
-    for future in queue:
-        yield future.result()
 
 
 # -- the public functions ----------------------------------------------------
@@ -304,10 +162,10 @@ def count_ngrams(
     counters = {k: NgramCounter(k) for k in orders}
     if unit == "char":
         table = CharTable(ignore_case)
-        stream = _char_stream(chunks, ignore_case, letters_only, boundaries, table)
+        stream = char_stream(chunks, ignore_case, letters_only, boundaries, table)
     else:
         vocab = Vocabulary()
-        stream = _word_stream(chunks, ignore_case, boundaries, vocab)
+        stream = word_stream(chunks, ignore_case, boundaries, vocab)
     for ids, ok in stream:
         if len(ids):
             ids = ids.astype(np.uint32, copy=False)  # separators hold any id: never inside an n-gram

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..codepoints import CharTable
 from ..errors import DataError
-from ..ngrams import CHAR_MARKERS, WORD_MARKERS, NgramTable, _char_stream, _word_stream, count_ngrams
+from ..ngrams import NgramTable, count_ngrams
+from ..tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
 from ..vocab import Vocabulary
 from .model import LanguageModel
 
@@ -43,10 +44,10 @@ def model_ids(
     ids_parts, ok_parts = [], []
     if model.trie.unit == "char":
         table = CharTable(ignore_case)
-        stream = _char_stream(chunks, ignore_case, letters_only, True, table)
+        stream = char_stream(chunks, ignore_case, letters_only, True, table)
     else:
         vocab = Vocabulary()
-        stream = _word_stream(chunks, ignore_case, True, vocab)
+        stream = word_stream(chunks, ignore_case, True, vocab)
     for ids, ok in stream:
         ids_parts.append(np.asarray(ids, np.int64))
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError
-from ..ngrams import CHAR_MARKERS, WORD_MARKERS, NgramTable
+from ..ngrams import NgramTable
+from ..tokens import CHAR_MARKERS, WORD_MARKERS
 
 
 @dataclass

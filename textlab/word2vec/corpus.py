@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, EmptyInput, UsageError
-from ..ngrams import hashed_lines
+from ..tokens import hashed_lines
 from ..vocab import Vocabulary, release_hash_tables
 
 

@@ -1,0 +1,30 @@
+"""How the library is put together: no module reaches into another's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "textlab"
+
+
+def test_no_module_imports_another_modules_private_names():
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{path.relative_to(PACKAGE.parent)}: from {node.module} import {alias.name}")
+    assert not found, found
+
+
+def test_the_token_layer_is_one_module():
+    """Text becomes ids in textlab/tokens.py: the streams are not defined anywhere else."""
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "tokens.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        assert not defined & {"char_stream", "word_stream", "hashed_lines", "Segmenter"}, path
