@@ -128,7 +128,7 @@ app = typer.Typer(
     "so the steps pipe together: textlab words article.txt | textlab ngrams --unit word -n 2 | head",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # `textlab --install-completion` for bash, zsh, fish, PowerShell
     # Plain help, as click writes it: typer's rich help imports rich's markdown and
     # tables (about 0.13 s), more than the rest of `textlab --help` together.
     rich_markup_mode=None,
