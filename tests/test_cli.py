@@ -174,11 +174,28 @@ def test_the_command_table_matches_each_commands_own_help():
 
 
 def test_help_and_version_import_no_numpy():
-    for args in (["--help"], ["--version"], ["tour", "--help"], ["bpe", "--help"]):
-        proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "textlab", *args], capture_output=True)
-        assert proc.returncode == 0
-        imported = {line.split("|")[-1].strip() for line in proc.stderr.decode().splitlines() if "|" in line}
-        assert "numpy" not in imported and "textlab.cli" in imported, args
+    """`--help` of textlab, of every group and of every command, and `--version`, load no NumPy:
+    a command's module imports the library only when the command runs."""
+    import typer
+
+    from textlab.cli import app
+
+    paths = list(_commands(typer.main.get_command(app)))
+    groups = {path[:i] for path in paths for i in range(1, len(path))}
+    assert ("bpe",) in groups and ("evaluate",) in groups and ("wiki",) in groups
+    runs = [["--help"], ["--version"]] + [[*path, "--help"] for path in sorted(groups) + paths]
+    # all at once: each is a fresh interpreter, and they do not depend on one another
+    procs = [
+        (args, subprocess.Popen([sys.executable, "-X", "importtime", "-m", "textlab", *args], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        for args in runs
+    ]  # fmt: skip
+    for args, proc in procs:
+        _, err = proc.communicate()
+        assert proc.returncode == 0, args
+        imported = {line.split("|")[-1].strip() for line in err.decode().splitlines() if "|" in line}
+        assert "textlab.cli" in imported, args
+        assert "numpy" not in imported, f"textlab {' '.join(args)} imports NumPy"
 
 
 def test_every_command_has_a_purpose_and_an_example(run):

@@ -21,8 +21,6 @@ from typing import Any
 
 from ..errors import DataError, UsageError
 
-BACKENDS = ("tokenizers", "sentencepiece")
-
 
 class BPEModel:
     """A trained tokenizer: ``encode``/``decode`` batches, the vocabulary, the backend's own object.

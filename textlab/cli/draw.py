@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from rich.markup import escape
 from rich.table import Table
@@ -79,7 +77,3 @@ def loglog(xs: np.ndarray, ys: np.ndarray, line: np.ndarray | None = None, width
     lines.append(" " * (pad + 2) + left + " " * max(1, width - len(left) - len(right)) + right)
     lines.append(" " * (pad + 2) + "rank (log scale) →   count (log scale) ↑")
     return "\n".join(lines)
-
-
-def log_ticks(lo: float, hi: float) -> list[float]:
-    return [10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import io
 from ..errors import UsageError
-from ..heatmap import parse_alphabet
-from ..lm.model import LanguageModel
-from ..lm.sampling import Generator, Sampler, alphabet_mask
-from ..lm.text import of_words, render
 from .app import command_app
 from .lm_common import (
     IgnoreCase,
@@ -29,6 +25,9 @@ from .lm_common import (
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table
+
+if TYPE_CHECKING:
+    from ..lm.model import LanguageModel
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -120,6 +119,11 @@ def generate(
     lists where). Samples start at the beginning of a line; in word samples
     a line break shows as ' / '.
     """
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..heatmap import parse_alphabet
+    from ..lm.sampling import Generator, Sampler, alphabet_mask
+    from ..lm.text import of_words, render
+
     if words and unit is Unit.word:
         raise UsageError("--words draws whole words from a letter model: use it with --unit char")
     model = build_model(
@@ -206,6 +210,8 @@ def predict(
     progress: Progress = False,
 ) -> None:
     """The most probable next tokens after CONTEXT, with their probabilities (the lecture's TopProbabilities)."""
+    from ..lm.sampling import Sampler
+
     model = build_model(files, model_path, n, unit, smoothing, k, ignore_case, letters_only, encoding, progress)
     history = start_ids(model, context)
     p = Sampler(temperature).reshape(model.distribution(history))

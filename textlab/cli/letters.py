@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import io, plots
+from .. import io
 from ..errors import DataError, EmptyInput, UsageError
-from ..letters import REFERENCES, Comparison, NgramCounts, compare, compare_counts, count_letters
-from ..words import normalize_words
 from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
 from .output import emit_table, reading
+
+if TYPE_CHECKING:
+    from ..letters import Comparison, NgramCounts
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -49,6 +50,9 @@ def _compared_with(value: str, files: list[str] | None) -> tuple[str | None, str
 
     A reference name wins over a file of the same name (``./english`` is the file).
     """
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..letters import REFERENCES
+
     if value.lower() in REFERENCES:
         return value.lower(), None
     if value == "-":
@@ -64,6 +68,8 @@ def _count(
     files: list[str] | None, what: str | None, encoding: str | None, progress: bool, n: int, **kw: bool
 ) -> NgramCounts:
     """Count, and fail like the other commands when there is nothing to count."""
+    from ..letters import count_letters
+
     seen = False
 
     def chunks(reader: io.TextReader) -> Iterator[bytes]:
@@ -94,6 +100,8 @@ def _tick(label: str) -> str:
 
 
 def _chart(path: str, labels: list[str], series: list[tuple[str, list[float]]], title: str, n: int = 1) -> None:
+    from .. import plots
+
     xlabel = "letter" if n == 1 else f"letter {n}-gram"
     fig = plots.bars_figure([_tick(k) for k in labels], series, title, xlabel, "frequency (%)")
     plots.save_figure(fig, path)
@@ -139,6 +147,9 @@ def letters(
     counted only where all N characters are letters. -o letters.png draws the
     bar chart; with --compare, the compared frequencies are bars beside them.
     """
+    from .. import plots
+    from ..letters import compare, compare_counts
+
     # -o NAME.png|.svg|.pdf is the chart, any other name the table; with --format too,
     # the table also goes to standard output (as heatmap and zipf do)
     image = output if output is not None and Path(output).suffix.lower() in plots.FORMATS else None
@@ -232,6 +243,8 @@ def words(
     One output line per input line, words separated by single spaces, lower
     case, letters only (Unicode-aware), NFC-normalised.
     """
+    from ..words import normalize_words
+
     with reading(files, encoding, progress) as reader, io.atomic_output(output, binary=True) as out:
         for piece in normalize_words(reader.chunks(), keep_case=keep_case, keep_digits=keep_digits):
             out.write(piece)

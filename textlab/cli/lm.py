@@ -8,11 +8,6 @@ import typer
 
 from .. import io
 from ..errors import EmptyInput, UsageError
-from ..lm.arpa import write_arpa
-from ..lm.model import LanguageModel
-from ..lm.text import model_ids, train_table
-from ..lm.text import perplexity as measure_perplexity
-from ..ngrams import parse_orders, read_table
 from .app import command_app
 from .lm_common import (
     IgnoreCase,
@@ -66,6 +61,12 @@ def perplexity(
     `perplexity` includes out-of-vocabulary tokens (each costs P(<unk>));
     `ppl_without_oov` leaves them out. </s> counts as a token; <s> does not.
     """
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..lm.model import LanguageModel
+    from ..lm.text import model_ids, train_table
+    from ..lm.text import perplexity as measure_perplexity
+    from ..ngrams import parse_orders, read_table
+
     if train is not None and model_path is not None:
         raise UsageError("give --train FILE (text) or --model TSV (a count table), not both")
     if train is None and model_path is None:
@@ -131,6 +132,8 @@ def lm(
 
     Character models write a space as <space> (ARPA fields are separated by spaces).
     """
+    from ..lm.arpa import write_arpa
+
     model = build_model(files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress)
     with io.atomic_output(output) as out:
         write_arpa(model, out)

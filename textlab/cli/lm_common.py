@@ -4,15 +4,16 @@ built from text or from a count table."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import EmptyInput, UsageError
-from ..lm.model import LanguageModel
-from ..lm.text import of_words, train_table
-from ..ngrams import NgramTable, read_table
 from .output import reading, warn
+
+if TYPE_CHECKING:
+    from ..lm.model import LanguageModel
+    from ..ngrams import NgramTable
 
 
 class Unit(str, Enum):
@@ -90,6 +91,11 @@ def build_model(
     progress: bool,
 ) -> LanguageModel:
     """A model from a count table (--model) or trained on the input text."""
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..lm.model import LanguageModel
+    from ..lm.text import train_table
+    from ..ngrams import read_table
+
     if model_path is not None:
         table = read_table(model_path, unit.value)
         largest = int(table.order.max()) if len(table) else 0
@@ -108,6 +114,8 @@ def start_ids(model: LanguageModel, start: str) -> list[int]:
 
     In a letter model (segments are words) a space starts a new segment: only the last word counts.
     """
+    from ..lm.text import of_words
+
     pieces = list(start) if model.trie.unit == "char" else start.split()
     ids = [model.bos]
     words_model = of_words(model)

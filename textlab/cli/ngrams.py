@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
 from ..errors import DataError, EmptyInput, UsageError
-from ..ngrams import NgramTable, count_ngrams, merge_tables, parse_orders, read_table
 from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
 from .output import emit_columns, reading
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..ngrams import NgramTable
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -24,6 +27,9 @@ class Unit(str, Enum):
 
 def kept_rows(table: NgramTable, min_count: int, top: int | None) -> np.ndarray:
     """Which rows of a sorted table survive --min-count and --top (per order)."""
+    # NumPy (and the library) is imported when the command runs, so `--help` stays fast
+    import numpy as np
+
     keep = table.counts >= min_count
     if top is not None:
         # rank within each order: tables are sorted by order, then count
@@ -83,6 +89,10 @@ def ngrams(
     distinct n-grams, not the size of the input. Tables from several runs add
     up with --merge, so a big corpus can be counted in parts.
     """
+    import numpy as np
+
+    from ..ngrams import count_ngrams, merge_tables, parse_orders, read_table
+
     if merge:
         if not files or files == ["-"]:
             raise UsageError("--merge needs the table files to add up")

@@ -8,22 +8,20 @@ import lzma
 import sys
 from collections.abc import Iterator
 from enum import Enum
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
-import numpy as np
 import typer
 from rich.console import Console
 
-from .. import plots
 from ..errors import DataError, EmptyInput
-from ..heatmap import bigram_matrix
 from ..io import describe, open_binary
-from ..ngrams import NgramTable, count_ngrams, merge_tables, read_table
-from ..zipf import Ranked, ZipfFit, add_up, fit_zipf, parse_range, read_ranked, value_column
-from . import draw
 from .app import command_app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress
 from .output import emit_table, reading, resolve_format, warn
+
+if TYPE_CHECKING:
+    from ..ngrams import NgramTable
+    from ..zipf import Ranked, ZipfFit
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -53,6 +51,9 @@ def _is_table(path: str) -> bool:
 
 def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encoding, progress) -> NgramTable:
     """Count tables given as inputs are read (and added up); text is counted."""
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..ngrams import count_ngrams, merge_tables, read_table
+
     paths = files or ["-"]
     if all(_is_table(p) for p in paths):
         return merge_tables(read_table(p, unit) for p in paths)
@@ -95,6 +96,10 @@ def heatmap(
     by `textlab ngrams -n 2`. In a terminal it draws in colour; piped, it writes
     the matrix as TSV; -o writes a PNG/SVG with labels and a colour bar.
     """
+    from .. import plots
+    from ..heatmap import bigram_matrix
+    from . import draw
+
     if image:
         plots.check_image_path(image)
     table = _load(files, "char", 2, not keep_case, encoding, progress)
@@ -209,6 +214,9 @@ def _headers(paths: list[str], encoding: str | None) -> Iterator[dict[str, list[
 
 def _ranked(files: list[str] | None, encoding: str | None, progress: bool) -> Ranked:
     """What zipf ranks: the words of a text counted, or the count or prob column of tables."""
+    from ..ngrams import count_ngrams
+    from ..zipf import Ranked, add_up, read_ranked, value_column
+
     paths = files or ["-"]
     with _headers(paths, encoding) as headers:
         tables = [p for p in paths if headers[p] is not None]
@@ -248,6 +256,8 @@ def _summary(ranked: Ranked, fit: ZipfFit) -> str:
 
 
 def _figure(ranked: Ranked, fit: ZipfFit) -> Any:
+    from .. import plots
+
     if ranked.quantity == "count":
         return plots.zipf_figure(ranked.values, fit, "Zipf's law")
     fig = plots.zipf_figure(ranked.values, fit, "Probability by rank")
@@ -294,6 +304,12 @@ def zipf(
     a terminal it draws the plot, piped it writes the rank table as TSV; -o
     writes a PNG/SVG.
     """
+    import numpy as np
+
+    from .. import plots
+    from ..zipf import fit_zipf, parse_range
+    from . import draw
+
     if image:
         plots.check_image_path(image)
     ranked = _ranked(files, encoding, progress)

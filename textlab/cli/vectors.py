@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 
-from .. import io, plots
+from .. import io
 from ..errors import DataError, UsageError
-from ..vectors import formats
-from ..vectors.evaluate import evaluate_analogies, evaluate_similarity
-from ..vectors.keyed import Vectors
-from ..vectors.project import pca_2d, text_scatter
 from .app import command_app
 from .options import FormatOpt, NoHeader, Output
 from .output import emit_table, warn
+
+if TYPE_CHECKING:
+    from ..vectors.keyed import Vectors
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -34,6 +32,10 @@ TopN = Annotated[int, typer.Option("--top", "-k", min=1, help="How many answers.
 
 
 def open_vectors(path: str, limit: int | None) -> Vectors:
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..vectors import formats
+    from ..vectors.keyed import Vectors
+
     words, matrix = formats.load(path, limit)
     return Vectors(words, matrix)
 
@@ -97,6 +99,8 @@ def analogy(
     Without words, reads questions 'A B C' (one per line) from standard input
     and answers them all at once.
     """
+    import numpy as np
+
     v = open_vectors(vectors, limit)
     if words:
         if len(words) != 3:
@@ -201,6 +205,8 @@ def analogies_command(
     no_header: NoHeader = False,
 ) -> None:
     """Analogy accuracy per section, semantic and syntactic totals, and overall (counted as gensim does)."""
+    from ..vectors.evaluate import evaluate_analogies
+
     v = open_vectors(vectors, None)
     result = evaluate_analogies(v, questions, restrict_vocab)
     rows = [(s.name, s.correct, s.total, s.accuracy) for s in result.sections]
@@ -232,6 +238,8 @@ def similarity_command(
     no_header: NoHeader = False,
 ) -> None:
     """Spearman and Pearson correlation between human similarity scores and the vectors' cosines."""
+    from ..vectors.evaluate import evaluate_similarity
+
     v = open_vectors(vectors, None)
     r = evaluate_similarity(v, pairs, restrict_vocab)
     emit_table(
@@ -265,6 +273,9 @@ def map_command(
 
     In a terminal (or piped) it draws the map in characters; -o writes an image.
     """
+    from .. import plots
+    from ..vectors.project import pca_2d, text_scatter
+
     if bool(words) == bool(top):
         raise UsageError("give the words to place, or --top N (not both)")
     v = open_vectors(vectors, limit)

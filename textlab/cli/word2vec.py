@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import io
-from ..vectors import formats
-from ..word2vec import Settings, fit, read_corpus
-from ..word2vec.memory import returning_big_blocks
-from ..word2vec.train import Progress as TrainingProgress
 from .app import command_app
 from .options import Encoding, Inputs
 from .output import reading
+
+if TYPE_CHECKING:
+    from ..word2vec.train import Progress as TrainingProgress
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -92,6 +91,11 @@ def word2vec(
     window 5, negative 5, sample 1e-3, min-count 5, 5 epochs, alpha 0.025,
     or 0.05 for CBOW), except that skip-gram is the default mode.
     """
+    # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..vectors import formats
+    from ..word2vec import Settings, fit, read_corpus
+    from ..word2vec.memory import returning_big_blocks
+
     settings = Settings(
         dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha, cbow=cbow, seed=seed
     )
