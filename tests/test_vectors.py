@@ -303,3 +303,15 @@ def test_similarity_with_tied_scores_is_spearman_of_average_ranks(run, tmp_path)
 
 def test_average_ranks_helper():
     assert average_ranks([10, 20, 10, 30]) == [1.5, 3.0, 1.5, 4.0]
+
+
+def test_gensim_names_read_the_same(vectors_file):
+    """A gensim user's calls work as they are: load_word2vec_format, most_similar(restrict_vocab=),
+    doesnt_match, index_to_key, key_to_index."""
+    from textlab.vectors import Vectors
+
+    v = Vectors.load_word2vec_format(str(vectors_file), binary=False)
+    assert v.index_to_key == v.words and v.key_to_index[v.words[0]] == 0
+    best = v.most_similar(positive=[v.words[0]], topn=2, restrict_vocab=3)
+    assert len(best) == 2 and all(v.key_to_index[w] < 3 for w, _ in best)
+    assert v.doesnt_match(["apple", "pear", "banana", "king"]) == "king"

@@ -85,7 +85,7 @@ def evaluate_analogies(vectors: Vectors, path: str, restrict_vocab: int = 30_000
         raise DataError(f"{path}: no analogy questions (lines 'a b c d' under ': section' headings)")
     if rows:
         questions = np.array(rows, np.int64)
-        best, _ = vectors.analogies(questions, topn=5, restrict=restrict_vocab)
+        best, _ = vectors.analogies(questions, topn=5, restrict_vocab=restrict_vocab)
         words = vectors.words
         for q, answers, expected, s in zip(questions.tolist(), best.tolist(), wanted, section_of):
             ignore = {words[i].upper() for i in q}

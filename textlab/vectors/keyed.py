@@ -52,6 +52,28 @@ class Vectors:
     'queen'
     """
 
+    @classmethod
+    def load_word2vec_format(
+        cls, path: str, binary: bool | None = None, limit: int | None = None, encoding: str | None = None
+    ) -> Vectors:
+        """Read a word2vec text or binary file (or GloVe's text), as gensim's ``KeyedVectors.load_word2vec_format``.
+
+        ``binary`` is accepted for gensim's callers and not needed: the format is recognised from the file.
+        """
+        from .formats import load
+
+        return cls(*load(path, limit, encoding))
+
+    @property
+    def index_to_key(self) -> list[str]:
+        """The words, row by row (gensim's name)."""
+        return self.words
+
+    @property
+    def key_to_index(self) -> dict[str, int]:
+        """Word -> row (gensim's name)."""
+        return self.index
+
     def __init__(self, words: list[str], matrix: np.ndarray) -> None:
         if len(words) != len(matrix):
             raise ValueError("one vector a word")
@@ -107,22 +129,30 @@ class Vectors:
         return [(self.words[i], float(s)) for i, s in zip(best[0].tolist(), values[0].tolist())]
 
     def most_similar(
-        self, positive: Sequence[str], negative: Sequence[str] = (), topn: int = 10, restrict: int | None = None
+        self,
+        positive: Sequence[str],
+        negative: Sequence[str] = (),
+        topn: int = 10,
+        restrict_vocab: int | None = None,
     ) -> list[tuple[str, float]]:
         """The words nearest to the mean of ``positive`` minus ``negative`` (the query words excluded)."""
         if not positive and not negative:
             raise UsageError("give at least one word")
         pos, neg = self.ids(positive), self.ids(negative)
-        end = restrict or len(self)
+        end = restrict_vocab or len(self)
         scores = self.matrix[:end] @ self._mean(pos, neg) / self.norms[:end]
         return self._top(np.nan_to_num(scores, nan=-np.inf), [i for i in pos + neg if i < end], topn)
 
     def most_similar_cosmul(
-        self, positive: Sequence[str], negative: Sequence[str] = (), topn: int = 10, restrict: int | None = None
+        self,
+        positive: Sequence[str],
+        negative: Sequence[str] = (),
+        topn: int = 10,
+        restrict_vocab: int | None = None,
     ) -> list[tuple[str, float]]:
         """3CosMul: similarities shifted to [0, 1], multiplied for positive, divided for negative."""
         pos, neg = self.ids(positive), self.ids(negative)
-        end = restrict or len(self)
+        end = restrict_vocab or len(self)
         unit = self.unit[:end]
         score = np.ones(end, np.float32)
         for i in pos:
@@ -139,14 +169,19 @@ class Vectors:
         return self.most_similar([b, c], [a], topn)
 
     def analogies(
-        self, questions: np.ndarray, topn: int = 1, method: str = "add", restrict: int | None = None, batch: int = 1024
+        self,
+        questions: np.ndarray,
+        topn: int = 1,
+        method: str = "add",
+        restrict_vocab: int | None = None,
+        batch: int = 1024,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Answers to many analogies at once: ``questions`` is (m, 3) rows of ids a, b, c.
 
         Returns the ids of the ``topn`` answers (m, topn) and their scores. The
         three query words are never answers. One matrix product per batch.
         """
-        end = restrict or len(self)
+        end = restrict_vocab or len(self)
         unit = self.unit[:end]
         vectors_t = np.ascontiguousarray(self.matrix[:end].T)  # (dim, end): each batch is one product
         inv_norms = 1 / self.norms[:end]
@@ -178,6 +213,10 @@ class Vectors:
 
     def similarity(self, a: str, b: str) -> float:
         return float(self.unit[self.id(a)] @ self.unit[self.id(b)])
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word that does not belong with the others (gensim's ``doesnt_match``)."""
+        return self.odd_one_out(words)[0][0]
 
     def odd_one_out(self, words: Sequence[str]) -> list[tuple[str, float]]:
         """Each word with its similarity to the mean of all of them, least similar (the odd one) first."""
