@@ -38,3 +38,25 @@ class EmptyInput(DataError):
 
     def __init__(self, what: str = "the input") -> None:
         super().__init__(f"{what} is empty", "no text to count or learn from; did an earlier step of the pipe fail?")
+
+
+class ParameterError(UsageError):
+    """A library parameter out of range, named as the library calls it.
+
+    The library speaks in its own terms (``dim must be at least 1``); the command
+    line says the same of its option (``--dim must be at least 1``): it maps
+    ``param`` to the flag with ``as_option``.
+
+    >>> e = ParameterError("min_count", "must be at least 1")
+    >>> str(e), e.as_option("--min-count")
+    ('min_count must be at least 1', '--min-count must be at least 1')
+    """
+
+    def __init__(self, param: str, problem: str, hint: str | None = None) -> None:
+        super().__init__(f"{param} {problem}", hint)
+        self.param = param
+        self.problem = problem
+
+    def as_option(self, flag: str) -> str:
+        text = f"{flag} {self.problem}"
+        return f"{text} ({self.hint})" if self.hint else text

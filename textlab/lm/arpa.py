@@ -18,7 +18,7 @@ from typing import IO
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ParameterError, UsageError
 from .model import LanguageModel
 
 
@@ -52,7 +52,7 @@ def interpolated(model: LanguageModel) -> list[np.ndarray]:
 def write_arpa(model: LanguageModel, out: IO[str]) -> None:
     """Write ``model`` (Kneser-Ney smoothing) as an ARPA file."""
     if model.smoothing != "kn":
-        raise UsageError("ARPA files hold back-off models: write them with --smoothing kn")
+        raise ParameterError("smoothing", "must be kn: ARPA files hold back-off models")
     if model.order < 1:
         raise UsageError("an ARPA model needs -n 1 or more")
     trie = model.trie

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ParameterError, UsageError
 from ..ngrams import NgramTable
 from .trie import Trie
 
@@ -79,7 +79,7 @@ class LanguageModel:
         if smoothing not in SMOOTHINGS:
             raise UsageError(f"unknown smoothing {smoothing!r}: use one of {', '.join(SMOOTHINGS)}")
         if k <= 0:
-            raise UsageError("--add-k must be positive")
+            raise ParameterError("k", "must be positive")
         self.trie = Trie(table)
         self.order = self.trie.order if order is None else order
         if self.order > self.trie.order:

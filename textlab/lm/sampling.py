@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ParameterError, UsageError
 from .model import LanguageModel
 
 
@@ -34,11 +34,11 @@ class Sampler:
 
     def __post_init__(self) -> None:
         if self.temperature < 0:
-            raise UsageError("--temperature must be 0 or more")
+            raise ParameterError("temperature", "must be 0 or more")
         if self.top_k is not None and self.top_k < 1:
-            raise UsageError("--top-k must be at least 1")
+            raise ParameterError("top_k", "must be at least 1")
         if self.top_p is not None and not 0 < self.top_p <= 1:
-            raise UsageError("--top-p must be in (0, 1]")
+            raise ParameterError("top_p", "must be in (0, 1]")
 
     def reshape(self, p: np.ndarray) -> np.ndarray:
         """The distribution actually sampled from."""

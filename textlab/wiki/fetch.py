@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import DataError, UsageError
+from ..errors import DataError, ParameterError, UsageError
 from ..io import atomic_output
 
 DEFAULT_USER_AGENT = (
@@ -84,7 +84,7 @@ class WikipediaClient:
         retries: int = 1,
     ) -> None:
         if not _LANGUAGE.fullmatch(lang):
-            raise UsageError(f"--lang {lang!r} is not a Wikipedia language code (en, es, de, pt, ...)")
+            raise ParameterError("lang", f"{lang!r} is not a Wikipedia language code (en, es, de, pt, ...)")
         self.lang = lang
         self.user_agent = user_agent or os.environ.get("TEXTLAB_USER_AGENT") or DEFAULT_USER_AGENT
         self.cache_dir = cache_dir

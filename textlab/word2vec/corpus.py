@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError, EmptyInput, UsageError
+from ..errors import DataError, EmptyInput, ParameterError, UsageError
 from ..tokens import hashed_lines
 from ..vocab import Vocabulary, release_hash_tables
 
@@ -45,7 +45,7 @@ class Corpus:
 def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:
     """Read the text once: vocabulary, counts, the id array and the line starts."""
     if min_count < 1:
-        raise UsageError("--min-count must be at least 1")
+        raise ParameterError("min_count", "must be at least 1")
     vocab = Vocabulary()
     parts: list[np.ndarray] = []
     starts: list[np.ndarray] = []

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import UsageError
+from ..errors import ParameterError, UsageError
 from .batch import Batch, Update, cbow_update, skipgram_update
 from .corpus import Corpus
 from .sampling import NoiseSampler, keep_probability, window_reach
@@ -62,17 +62,17 @@ class Settings:
     def check(self) -> None:
         """One clear line for a setting that cannot train (the comparisons also refuse nan)."""
         if self.dim < 1:
-            raise UsageError("--dim must be at least 1 (100 is the usual)")
+            raise ParameterError("dim", "must be at least 1", "100 is the usual")
         if self.window < 1:
-            raise UsageError("--window must be at least 1")
+            raise ParameterError("window", "must be at least 1")
         if self.negative < 1:
-            raise UsageError("--negative must be at least 1 (textlab trains with negative sampling)")
+            raise ParameterError("negative", "must be at least 1", "textlab trains with negative sampling")
         if self.epochs < 1:
-            raise UsageError("--epochs must be at least 1")
+            raise ParameterError("epochs", "must be at least 1")
         if self.alpha is not None and not 0 < self.alpha < 10:
-            raise UsageError("--alpha must be a positive number (0.025 is the usual, 0.05 for CBOW)")
+            raise ParameterError("alpha", "must be a positive number", "0.025 is the usual, 0.05 for CBOW")
         if not 0 <= self.sample < 1:
-            raise UsageError("--sample must be 0 (no sub-sampling) or a small positive number such as 1e-3")
+            raise ParameterError("sample", "must be 0 (no sub-sampling) or a small positive number such as 1e-3")
 
 
 @dataclass
