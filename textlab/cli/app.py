@@ -13,7 +13,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageErro
 from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import Abort, TyperException
 
-from ..errors import TextlabError
+from ..errors import ParameterError, TextlabError
 
 #: ``--debug`` anywhere on the command line (or TEXTLAB_DEBUG=1) shows tracebacks.
 DEBUG = os.environ.get("TEXTLAB_DEBUG", "") not in ("", "0")
@@ -30,6 +30,15 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+#: Library parameters whose option is not ``--`` + the name with dashes.
+FLAGS = {"k": "--add-k"}
+
+
+def flag_of(param: str) -> str:
+    """The command-line option of a library parameter: min_count -> --min-count."""
+    return FLAGS.get(param, "--" + param.replace("_", "-"))
 
 
 def usage_line(e: ClickException) -> str:
@@ -99,7 +108,7 @@ class TextlabGroup(TyperGroup):
         except TextlabError as e:
             if DEBUG:
                 raise
-            error_line(str(e))
+            error_line(e.as_option(flag_of(e.param)) if isinstance(e, ParameterError) else str(e))
             raise typer.Exit(e.exit_code) from None
         except BrokenPipeError:
             # `textlab ... | head`: the reader left; stop quietly like cat does.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import DataError, EmptyInput, ParameterError, UsageError
+from ..errors import DataError, EmptyInput, ParameterError
 from ..tokens import hashed_lines
 from ..vocab import Vocabulary, release_hash_tables
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError, UsageError
+from ..errors import ParameterError
 from .batch import Batch, Update, cbow_update, skipgram_update
 from .corpus import Corpus
 from .sampling import NoiseSampler, keep_probability, window_reach
