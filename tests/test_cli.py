@@ -185,11 +185,11 @@ def test_help_and_version_import_no_numpy():
     assert ("bpe",) in groups and ("evaluate",) in groups and ("wiki",) in groups
     runs = [["--help"], ["--version"]] + [[*path, "--help"] for path in sorted(groups) + paths]
     # all at once: each is a fresh interpreter, and they do not depend on one another
+    command = [sys.executable, "-X", "importtime", "-m", "textlab"]
     procs = [
-        (args, subprocess.Popen([sys.executable, "-X", "importtime", "-m", "textlab", *args], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        (args, subprocess.Popen([*command, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
         for args in runs
-    ]  # fmt: skip
+    ]
     for args, proc in procs:
         _, err = proc.communicate()
         assert proc.returncode == 0, args
