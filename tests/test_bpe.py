@@ -260,7 +260,7 @@ def test_bad_input_is_one_clear_line(run, tmp_path, monkeypatch, args, message, 
 def test_model_of_the_other_backend_and_unknown_pieces(run, byte_model, tmp_path):
     from textlab.errors import UsageError
 
-    with pytest.raises(UsageError, match=r"is a tokenizers JSON file, not a SentencePiece \.model"):
+    with pytest.raises(UsageError, match=r"it is a tokenizers JSON file, not a SentencePiece \.model"):
         load_model(str(byte_model), backend="sentencepiece")
     result = run("bpe", "decode", "-t", str(byte_model), input="Ġthe NOT-A-PIECE\n")
     assert result.exit_code == 1 and "line 1: 'NOT-A-PIECE' is not a token" in result.stderr

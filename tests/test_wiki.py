@@ -330,7 +330,7 @@ def test_fetch_missing_page(run, fake, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "textlab: error: no article titled 'Xyzzy Nonexistent' on en.wikipedia.org "
-        "(check the spelling, or the language with --lang)"
+        "(check the spelling, or the Wikipedia's language)"
     )
     assert not out.exists()  # all or nothing
 

@@ -4,7 +4,7 @@ Rows are the first letter, columns the next one. Row-normalised, row ``q``
 is the distribution of what follows a q — in English almost all of it is u.
 
 >>> from textlab.ngrams import count_ngrams
->>> m = bigram_matrix(count_ngrams([b"quiet queen"], n=2, letters_only=True), "a-z")
+>>> m = bigram_matrix(count_ngrams([b"quiet queen"], n=2, letters_only=True), list(ALPHABETS["a-z"]))
 >>> m.labels[16], int(m.counts[16].sum()), int(m.counts[16, 20])   # row q: 2 pairs, both qu
 ('q', 2, 2)
 """
@@ -15,40 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError, UsageError
+from .alphabets import ALPHABETS  # noqa: F401  (re-exported: the named alphabets)
+from .errors import DataError, ParameterError
 from .ngrams import NgramTable
-
-#: Named alphabets for ``--alphabet``.
-ALPHABETS = {
-    "a-z": "abcdefghijklmnopqrstuvwxyz",
-    "en": "abcdefghijklmnopqrstuvwxyz",
-    "es": "abcdefghijklmnñopqrstuvwxyzáéíóúü",
-}
-
-
-def parse_alphabet(spec: str) -> list[str]:
-    """``a-z``, ``es``, or the letters themselves (``aeiou``, ``a-eñ``).
-
-    >>> parse_alphabet("a-e")
-    ['a', 'b', 'c', 'd', 'e']
-    """
-    if spec in ALPHABETS:
-        return list(ALPHABETS[spec])
-    out: list[str] = []
-    i = 0
-    while i < len(spec):
-        if i + 2 < len(spec) and spec[i + 1] == "-":
-            lo, hi = ord(spec[i]), ord(spec[i + 2])
-            if hi < lo:
-                raise UsageError(f"--alphabet {spec!r}: range {spec[i : i + 3]} runs backwards")
-            out.extend(chr(c) for c in range(lo, hi + 1))
-            i += 3
-        else:
-            out.append(spec[i])
-            i += 1
-    if not out:
-        raise UsageError("--alphabet is empty")
-    return list(dict.fromkeys(out))
 
 
 @dataclass
@@ -66,19 +35,19 @@ class BigramMatrix:
             return c / max(c.sum(), 1.0)
         if how == "none":
             return c
-        raise UsageError(f"--normalize {how!r}: use row, total or none")
+        raise ParameterError("how", f"{how!r} is not row, total or none")
 
 
-def bigram_matrix(table: NgramTable, alphabet: str | None = None, max_letters: int = 40) -> BigramMatrix:
+def bigram_matrix(table: NgramTable, alphabet: list[str] | None = None, max_letters: int = 40) -> BigramMatrix:
     """The matrix of a table of character bigrams.
 
-    ``alphabet`` names or lists the letters (see ``parse_alphabet``); by
-    default it is chosen from the data: the letters that occur, in alphabetical
-    order, at most ``max_letters`` of the most frequent.
+    ``alphabet`` lists the letters, in the order of the rows (``ALPHABETS`` has
+    named ones); by default it is chosen from the data: the letters that occur,
+    in alphabetical order, at most ``max_letters`` of the most frequent.
     """
     at = np.flatnonzero(table.order == 2)
     if table.unit != "char" or not len(at):
-        raise DataError("the heatmap needs character bigrams (a text, or `textlab ngrams -n 2` output)")
+        raise DataError("the heatmap needs character bigrams (counted from a text, or a table of them)")
     rows = table.rows[at, :2]
     counts = table.counts[at]
     tokens = np.array(table.tokens, dtype=object)
@@ -90,7 +59,7 @@ def bigram_matrix(table: NgramTable, alphabet: str | None = None, max_letters: i
                     totals[tok] = totals.get(tok, 0) + c
         letters = sorted(sorted(totals, key=lambda t: -totals[t])[:max_letters])
     else:
-        letters = parse_alphabet(alphabet)
+        letters = list(alphabet)
     index = {t: i for i, t in enumerate(letters)}
     pos = np.array([index.get(t, -1) for t in table.tokens])
     a, b = pos[rows[:, 0]], pos[rows[:, 1]]
@@ -98,5 +67,5 @@ def bigram_matrix(table: NgramTable, alphabet: str | None = None, max_letters: i
     matrix = np.zeros((len(letters), len(letters)), np.int64)
     np.add.at(matrix, (a[inside], b[inside]), counts[inside])
     if not matrix.any():
-        raise DataError("none of the bigrams are made of the alphabet's letters (try another --alphabet)")
+        raise DataError("none of the bigrams are made of the alphabet's letters", "try another alphabet")
     return BigramMatrix(letters, matrix)

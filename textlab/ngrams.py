@@ -96,27 +96,6 @@ class NgramTable:
 
 
 # -- the public functions ----------------------------------------------------
-def parse_orders(n: int | None, orders: str | None) -> list[int]:
-    """``-n 3`` -> [3]; ``--orders 1-3`` -> [1, 2, 3]; ``--orders 2,4`` -> [2, 4]."""
-    if orders is None:
-        if n is None or n < 1:
-            raise UsageError("n must be at least 1")
-        return [n]
-    out: set[int] = set()
-    for part in orders.split(","):
-        lo, _, hi = part.partition("-")
-        try:
-            low, high = int(lo), int(hi or lo)
-        except ValueError:
-            raise UsageError(f"--orders {orders!r}: expected a range like 1-3 or a list like 1,2,5") from None
-        if high < low:
-            raise UsageError(f"--orders {orders!r}: write a range low to high, e.g. {high}-{low}")
-        out.update(range(low, high + 1))
-    if not out or min(out) < 1:
-        raise UsageError(f"--orders {orders!r}: orders start at 1")
-    return sorted(out)
-
-
 def count_ngrams(
     chunks: Iterable[bytes],
     n: int = 2,

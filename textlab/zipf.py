@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError, UsageError
+from .errors import DataError
 from .io import describe, read_tsv
 
 #: The columns a table can be ranked by, in order of preference: counts are
@@ -75,17 +75,6 @@ class Ranked:
         return {"word": "words", "ngram": "n-grams", "letter": "letters", "token": "tokens"}.get(
             self.label or "", "values"
         )
-
-
-def parse_range(spec: str) -> tuple[int, int]:
-    lo, _, hi = spec.partition("-")
-    try:
-        a, b = int(lo), int(hi)
-    except ValueError:
-        raise UsageError(f"--fit-range {spec!r}: expected FIRST-LAST ranks, like 1-1000") from None
-    if not 1 <= a < b:
-        raise UsageError(f"--fit-range {spec!r}: need 1 <= FIRST < LAST")
-    return a, b
 
 
 def fit_zipf(counts: np.ndarray, ranks: tuple[int, int] | None = None, min_count: float | None = 5) -> ZipfFit:
@@ -148,7 +137,7 @@ def value_column(header: Sequence[str], path: str) -> str:
     shown = ", ".join(header)
     shown = shown if len(shown) <= 80 else shown[:77] + "..."
     if any(_is_number(cell) for cell in header):
-        hint = "its first line looks like data: was the table written with --no-header?"
+        hint = "its first line looks like data: was the table written without its header row?"
     else:
         hint = "a first line with a tab makes a table; to rank the words of a text, pipe it through textlab words"
     raise DataError(

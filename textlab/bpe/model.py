@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, UsageError
+from ..errors import DataError, ParameterError
 
 
 class BPEModel:
@@ -113,7 +113,11 @@ def load_model(path: str, backend: str | None = None) -> BPEModel:
     found = "tokenizers" if head.startswith(b"{") else "sentencepiece"
     if backend is not None and backend != found:
         names = {"tokenizers": "a tokenizers JSON file", "sentencepiece": "a SentencePiece .model"}
-        raise UsageError(f"{path} is {names[found]}, not {names[backend]}: drop --backend or give the other file")
+        raise ParameterError(
+            "backend",
+            f"{backend!r} does not read {path}: it is {names[found]}, not {names[backend]}",
+            "leave it out, or give the other file",
+        )
     if found == "tokenizers":
         from tokenizers import Tokenizer
 

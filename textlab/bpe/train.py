@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import DataError, EmptyInput, UsageError
+from ..errors import DataError, EmptyInput, ParameterError
 from ..io import plain_utf8_files
 
 #: Lines longer than this are cut at a space: a corpus that is one huge line (text8) still streams.
@@ -91,9 +91,10 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
         alphabet = pre_tokenizers.ByteLevel.alphabet()
         smallest = len(alphabet) + len(options.special_tokens)
         if options.vocab_size < smallest:
-            raise UsageError(
-                f"--vocab-size {options.vocab_size} is smaller than the byte-level alphabet "
-                f"({len(alphabet)} bytes + {len(options.special_tokens)} special tokens): use at least {smallest}"
+            raise ParameterError(
+                "vocab_size",
+                f"{options.vocab_size} is smaller than the byte-level alphabet "
+                f"({len(alphabet)} bytes + {len(options.special_tokens)} special tokens): use at least {smallest}",
             )
         tokenizer = Tokenizer(models.BPE())
         tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -137,9 +138,10 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
 
 def _check_alphabet(tokenizer, options: TrainOptions):
     if not options.byte_level and options.vocab_size < tokenizer.get_vocab_size():
-        raise UsageError(
-            f"--vocab-size {options.vocab_size} is smaller than the corpus's alphabet "
-            f"({tokenizer.get_vocab_size()} characters and special tokens)"
+        raise ParameterError(
+            "vocab_size",
+            f"{options.vocab_size} is smaller than the corpus's alphabet "
+            f"({tokenizer.get_vocab_size()} characters and special tokens)",
         )
     return tokenizer
 
@@ -187,7 +189,7 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
         message = str(e).strip().splitlines()[-1] if str(e).strip() else "training failed"
         message = message.split("] ", 1)[-1].split(" Increase vocab_size")[0]  # drop the C++ source location
         if "Vocabulary size" in message or "vocab_size" in message:
-            raise UsageError(f"SentencePiece: {message} (choose another --vocab-size)") from None
+            raise ParameterError("vocab_size", f"does not suit this corpus: SentencePiece says {message}") from None
         raise DataError(f"SentencePiece could not train: {message}") from None
     if seen["lines"] == 0:
         raise EmptyInput()

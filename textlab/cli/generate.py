@@ -120,9 +120,9 @@ def generate(
     a line break shows as ' / '.
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
-    from ..heatmap import parse_alphabet
     from ..lm.sampling import Generator, Sampler, alphabet_mask
     from ..lm.text import of_words, render
+    from .parsing import parse_alphabet
 
     if words and unit is Unit.word:
         raise UsageError("--words draws whole words from a letter model: use it with --unit char")

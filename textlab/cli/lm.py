@@ -65,7 +65,8 @@ def perplexity(
     from ..lm.model import LanguageModel
     from ..lm.text import model_ids, train_table
     from ..lm.text import perplexity as measure_perplexity
-    from ..ngrams import parse_orders, read_table
+    from ..ngrams import read_table
+    from .parsing import parse_orders
 
     if train is not None and model_path is not None:
         raise UsageError("give --train FILE (text) or --model TSV (a count table), not both")

@@ -91,7 +91,8 @@ def ngrams(
     """
     import numpy as np
 
-    from ..ngrams import count_ngrams, merge_tables, parse_orders, read_table
+    from ..ngrams import count_ngrams, merge_tables, read_table
+    from .parsing import parse_orders
 
     if merge:
         if not files or files == ["-"]:

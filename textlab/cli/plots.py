@@ -99,11 +99,12 @@ def heatmap(
     from .. import plots
     from ..heatmap import bigram_matrix
     from . import draw
+    from .parsing import parse_alphabet
 
     if image:
         plots.check_image_path(image)
     table = _load(files, "char", 2, not keep_case, encoding, progress)
-    matrix = bigram_matrix(table, alphabet)
+    matrix = bigram_matrix(table, parse_alphabet(alphabet) if alphabet is not None else None)
     values = matrix.normalized(normalize.value)
     label = {"row": "P(next letter | first letter)", "total": "share of all letter pairs", "none": "count"}[
         normalize.value
@@ -307,8 +308,9 @@ def zipf(
     import numpy as np
 
     from .. import plots
-    from ..zipf import fit_zipf, parse_range
+    from ..zipf import fit_zipf
     from . import draw
+    from .parsing import parse_range
 
     if image:
         plots.check_image_path(image)

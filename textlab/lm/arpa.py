@@ -18,7 +18,7 @@ from typing import IO
 
 import numpy as np
 
-from ..errors import ParameterError, UsageError
+from ..errors import ParameterError
 from .model import LanguageModel
 
 
@@ -54,7 +54,7 @@ def write_arpa(model: LanguageModel, out: IO[str]) -> None:
     if model.smoothing != "kn":
         raise ParameterError("smoothing", "must be kn: ARPA files hold back-off models")
     if model.order < 1:
-        raise UsageError("an ARPA model needs -n 1 or more")
+        raise ParameterError("order", "must be 1 or more for an ARPA model")
     trie = model.trie
     probs = interpolated(model)
     # tokens the model never predicts (a newline of a line model, say) are not in its vocabulary

@@ -83,9 +83,9 @@ class LanguageModel:
         self.trie = Trie(table)
         self.order = self.trie.order if order is None else order
         if self.order > self.trie.order:
-            raise UsageError(f"-n {self.order} is more than the model's order {self.trie.order}")
+            raise ParameterError("order", f"{self.order} is more than the model's order {self.trie.order}")
         if self.order < 0:
-            raise UsageError("-n must be 0 or more")
+            raise ParameterError("order", "must be 0 or more")
         self.smoothing = smoothing
         self.k = k
         self.tokens = self.trie.tokens

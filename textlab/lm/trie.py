@@ -52,7 +52,7 @@ class Trie:
         if orders != list(range(1, n + 1)):
             raise DataError(
                 f"a model needs every order from 1 to {n}, the table has {orders} "
-                f"(make it with `textlab ngrams --orders 1-{n} --boundaries`)"
+                f"(count it with boundary markers, every order from 1 to {n})"
             )
         self.unit = table.unit
         self.order = n

@@ -150,5 +150,5 @@ class WikipediaClient:
         except WikipediaException as e:
             raise DataError(f"{host}: {e}") from None
         if not exists:
-            raise DataError(f"no article titled {title!r} on {host}", "check the spelling, or the language with --lang")
+            raise DataError(f"no article titled {title!r} on {host}", "check the spelling, or the Wikipedia's language")
         return FetchedArticle(page.title, self.lang, _tidy(text))

@@ -69,12 +69,12 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     if len(keep) == 0:
         raise DataError(
             f"no word occurs {min_count} times or more ({offset:,} words, {len(vocab):,} distinct)",
-            "lower --min-count, or give a bigger corpus",
+            "lower the minimum count, or give a bigger corpus",
         )
     if len(keep) == 1:
         raise DataError(
             f"only one word ({vocab.words[keep[0]]!r}) occurs {min_count} times or more: nothing to relate it to",
-            "lower --min-count, or give a bigger corpus",
+            "lower the minimum count, or give a bigger corpus",
         )
     new_id = np.full(len(vocab), -1, np.int32)
     new_id[keep] = np.arange(len(keep), dtype=np.int32)
