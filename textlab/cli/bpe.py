@@ -17,8 +17,8 @@ from ..bpe.model import BPEModel, load_model
 from ..bpe.train import TrainOptions, train_sentencepiece, train_tokenizers
 from ..errors import DataError, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Progress, Top
-from .output import emit_table, reading, warn
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
+from .output import emit_table, note, reading, warn
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -44,10 +44,6 @@ ModelFile = Annotated[
     ),
 ]
 Ids = Annotated[bool, typer.Option("--ids", help="Token ids instead of pieces.")]
-OutFile = Annotated[
-    str | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", metavar="FILE"),
-]
 
 
 @bpe_app.command(
@@ -141,7 +137,7 @@ def train(
             f"the corpus supports only {size:,} tokens, fewer than --vocab-size {vocab_size:,}: it is "
             "too small for more merges"
         )
-    print(f"textlab: trained {kind} ({backend.value}): {size:,} tokens -> {output}", file=sys.stderr)
+    note(f"trained {kind} ({backend.value}): {size:,} tokens -> {output}")
 
 
 def _write_lines(out: IO[str], lines: list[str], ended: list[bool]) -> None:
@@ -164,7 +160,7 @@ def encode(
     tokenizer: ModelFile,
     files: Inputs = None,
     ids: Ids = False,
-    output: OutFile = None,
+    output: Output = None,
     encoding: Encoding = None,
     progress: Progress = False,
 ) -> None:
@@ -192,7 +188,7 @@ def decode(
     tokenizer: ModelFile,
     files: Inputs = None,
     ids: Ids = False,
-    output: OutFile = None,
+    output: Output = None,
     encoding: Encoding = None,
     progress: Progress = False,
 ) -> None:
@@ -241,7 +237,7 @@ def inspect(
     raw: Annotated[
         bool, typer.Option("--raw", help="Pieces as the model spells them (Ġ for a space), not made readable.")
     ] = False,
-    output: OutFile = None,
+    output: Output = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
 ) -> None:

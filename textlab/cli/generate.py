@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,7 +23,7 @@ from .lm_common import (
     start_ids,
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
-from .output import emit_table
+from .output import emit_table, note
 
 if TYPE_CHECKING:
     from ..lm.model import LanguageModel
@@ -155,14 +154,11 @@ def generate(
     if verbose:
         backoffs = gen.backoffs()
         for context, used in backoffs[:20]:
-            print(
-                f"textlab: context {show_context(model, context)!r} unseen at order {model.order}: used order {used}",
-                file=sys.stderr,
-            )
+            note(f"context {show_context(model, context)!r} unseen at order {model.order}: used order {used}")
         if len(backoffs) > 20:
-            print(f"textlab: ... and {len(backoffs) - 20} more unseen contexts", file=sys.stderr)
+            note(f"... and {len(backoffs) - 20} more unseen contexts")
         if not backoffs:
-            print(f"textlab: every context was seen: order {model.order} throughout", file=sys.stderr)
+            note(f"every context was seen: order {model.order} throughout")
     between = sep if sep is not None else "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
     with io.atomic_output(output) as out:
         out.write(between.join(samples) + "\n")
@@ -217,7 +213,7 @@ def predict(
     p = Sampler(temperature).reshape(model.distribution(history))
     best = [int(t) for t in (-p).argsort(kind="stable")[:top] if p[t] > 0]
     if verbose:
-        print(f"textlab: order {model.context_order(history)} of {model.order} used for this context", file=sys.stderr)
+        note(f"order {model.context_order(history)} of {model.order} used for this context")
     names = ["</s>" if t == model.eos else model.tokens[t] for t in best]
     emit_table(
         ["token", "prob"],

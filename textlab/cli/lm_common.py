@@ -9,16 +9,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import EmptyInput, UsageError
+from .options import Unit
 from .output import reading, warn
 
 if TYPE_CHECKING:
     from ..lm.model import LanguageModel
     from ..ngrams import NgramTable
-
-
-class Unit(str, Enum):
-    char = "char"
-    word = "word"
 
 
 class Smoothing(str, Enum):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, Unit
 from .output import emit_columns, reading
 
 if TYPE_CHECKING:
@@ -18,11 +17,6 @@ if TYPE_CHECKING:
     from ..ngrams import NgramTable
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
-
-
-class Unit(str, Enum):
-    char = "char"
-    word = "word"
 
 
 def kept_rows(table: NgramTable, min_count: int, top: int | None) -> np.ndarray:

@@ -8,6 +8,13 @@ from typing import Annotated
 import typer
 
 
+class Unit(str, Enum):
+    """What an n-gram is made of: characters, or words (as `textlab words` writes them)."""
+
+    char = "char"
+    word = "word"
+
+
 class Format(str, Enum):
     tsv = "tsv"
     table = "table"

@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 # writes TSV and shows no bar, and need not pay for rich's import (about 60 ms).
 
 
+def note(message: str) -> None:
+    """A line for the person at the terminal (on stderr, so data on stdout stays clean)."""
+    print(f"textlab: {message}", file=sys.stderr)
+
+
 def warn(message: str) -> None:
-    print(f"textlab: warning: {message}", file=sys.stderr)
+    """Something the person should know went differently than asked."""
+    note(f"warning: {message}")
 
 
 def bytes_bar(label: str, *extra: TextColumn, show: bool = True) -> Progress:

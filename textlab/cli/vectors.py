@@ -12,7 +12,7 @@ from .. import io
 from ..errors import DataError, UsageError
 from .app import command_app
 from .options import FormatOpt, NoHeader, Output
-from .output import emit_table, warn
+from .output import emit_table, note, warn
 
 if TYPE_CHECKING:
     from ..vectors.keyed import Vectors
@@ -174,7 +174,7 @@ def odd_one_out(
     """The word that does not belong: the one least similar to the mean of them all (listed first)."""
     v = open_vectors(vectors, limit)
     rows = v.odd_one_out(words)
-    print(f"textlab: the odd one out: {rows[0][0]}", file=sys.stderr)
+    note(f"the odd one out: {rows[0][0]}")
     emit_table(["word", "similarity_to_mean"], rows, fmt=fmt, output=output, header=not no_header)
 
 
@@ -213,10 +213,9 @@ def analogies_command(
     rows += [
         (t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())
     ]
-    print(
-        f"textlab: {result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
-        f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors",
-        file=sys.stderr,
+    note(
+        f"{result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
+        f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors"
     )
     emit_table(["section", "correct", "questions", "accuracy"], rows, fmt=fmt, output=output, header=not no_header)
 

@@ -10,7 +10,7 @@ import typer
 from .. import io
 from .app import command_app
 from .options import Encoding, Inputs
-from .output import reading
+from .output import note, reading
 
 if TYPE_CHECKING:
     from ..word2vec.train import Progress as TrainingProgress
@@ -106,10 +106,9 @@ def word2vec(
         corpus = read_corpus(reader.chunks(), min_count, max_vocab)
     show = not quiet and (progress or sys.stderr.isatty())
     if not quiet:
-        print(
-            f"textlab: {corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
-            f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}",
-            file=sys.stderr,
+        note(
+            f"{corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
+            f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}"
         )
     vectors = fit(corpus, settings, _progress_printer(sys.stderr.isatty()) if show else None)
     if show and sys.stderr.isatty():
