@@ -72,3 +72,26 @@ def test_version(run):
 def test_no_arguments_shows_the_help(run):
     result = run()
     assert "Usage: textlab" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["letters", "-o", "{missing}/counts.tsv"],
+        ["words", "-o", "{missing}/w.txt"],
+        ["ngrams", "-o", "{missing}/n.tsv"],
+        ["heatmap", "-o", "{missing}/pairs.png"],
+        ["bpe", "train", "-o", "{missing}/tokenizer.json"],
+        ["word2vec", "-o", "{missing}/v.txt"],
+        ["generate", "-o", "{missing}/g.txt"],
+    ],
+)
+def test_an_output_path_is_checked_before_any_work(run, tmp_path, args):
+    """The path is refused while the command line is read: the (unreadable) input is never opened."""
+    result = run(*[a.replace("{missing}", str(tmp_path / "nope")) for a in args], "/no/such/input")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"textlab: error: {tmp_path / 'nope'}/"
+        + args[-1].split("/")[-1]
+        + f": directory {tmp_path / 'nope'} does not exist"
+    ]

@@ -17,7 +17,7 @@ from ..bpe.model import BPEModel, load_model
 from ..bpe.train import TrainOptions, train_sentencepiece, train_tokenizers
 from ..errors import DataError, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
 from .output import emit_table, note, reading, warn
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
@@ -54,7 +54,14 @@ Ids = Annotated[bool, typer.Option("--ids", help="Token ids instead of pieces.")
 )
 def train(
     output: Annotated[
-        str, typer.Option("--output", "-o", help="The model file to write (tokenizer.json, or .model).", metavar="FILE")
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            callback=writable,
+            help="The model file to write (tokenizer.json, or .model).",
+            metavar="FILE",
+        ),
     ],
     files: Inputs = None,
     vocab_size: Annotated[

@@ -11,7 +11,7 @@ import typer
 from .. import io
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
 from .output import emit_table, reading
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ LettersOutput = Annotated[
     typer.Option(
         "--output",
         "-o",
+        callback=writable,
         help="Write the table to FILE (atomically) instead of standard output. A .png, .svg or .pdf name "
         f"draws the bar chart instead: the --top K letters, or all of them, at most {MAX_BARS} bars.",
         metavar="FILE",

@@ -29,9 +29,33 @@ Inputs = Annotated[
         metavar="[FILE]...",
     ),
 ]
+
+
+def writable(value: str | None) -> str | None:
+    """An option callback: a file to write is checked when the command line is read, so a
+    command never counts, trains or fetches for an hour to find its output directory missing."""
+    if value is not None:
+        from typer._click.exceptions import ClickException
+
+        from .. import io
+        from ..errors import DataError
+
+        try:
+            io.check_output_path(value)
+        except DataError as e:
+            raise ClickException(str(e)) from None  # exit 1, one line, like any data error
+    return value
+
+
 Output = Annotated[
     str | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", metavar="FILE"),
+    typer.Option(
+        "--output",
+        "-o",
+        callback=writable,
+        help="Write to this file (atomically) instead of standard output.",
+        metavar="FILE",
+    ),
 ]
 FormatOpt = Annotated[
     Format | None,

@@ -16,7 +16,7 @@ from rich.console import Console
 from ..errors import DataError, EmptyInput
 from ..io import describe, open_binary
 from .app import command_app
-from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress
+from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress, writable
 from .output import emit_table, reading, resolve_format, warn
 
 if TYPE_CHECKING:
@@ -27,7 +27,14 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
 
 ImageOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", "--image", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
+    typer.Option(
+        "--output",
+        "-o",
+        "--image",
+        callback=writable,
+        help="Write the picture to FILE (.png, .svg or .pdf).",
+        metavar="FILE",
+    ),
 ]
 
 

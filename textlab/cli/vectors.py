@@ -11,7 +11,7 @@ import typer
 from .. import io
 from ..errors import DataError, UsageError
 from .app import command_app
-from .options import FormatOpt, NoHeader, Output
+from .options import FormatOpt, NoHeader, Output, writable
 from .output import emit_table, note, warn
 
 if TYPE_CHECKING:
@@ -265,7 +265,9 @@ def map_command(
     limit: Limit = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"),
+        typer.Option(
+            "--output", "-o", callback=writable, help="Write the picture to FILE (.png, .svg or .pdf).", metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """The "meaning space" picture: words placed by the first two principal components of their vectors.

@@ -9,7 +9,7 @@ import typer
 
 from .. import io
 from .app import command_app
-from .options import Encoding, Inputs
+from .options import Encoding, Inputs, writable
 from .output import note, reading
 
 if TYPE_CHECKING:
@@ -41,7 +41,13 @@ def _progress_printer(live: bool):
 def word2vec(
     output: Annotated[
         str,
-        typer.Option("--output", "-o", help="The vectors file (word2vec text format, or --binary).", metavar="FILE"),
+        typer.Option(
+            "--output",
+            "-o",
+            callback=writable,
+            help="The vectors file (word2vec text format, or --binary).",
+            metavar="FILE",
+        ),
     ],
     files: Inputs = None,
     cbow: Annotated[bool, typer.Option("--cbow", help="CBOW instead of skip-gram.")] = False,
@@ -74,6 +80,7 @@ def word2vec(
         str | None,
         typer.Option(
             "--save-vocab",
+            callback=writable,
             help="Also write the vocabulary here: 'word count' lines, most frequent first.",
             metavar="FILE",
         ),
