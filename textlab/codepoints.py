@@ -85,7 +85,6 @@ def _kind(ch: str) -> int:
     return CharTable.OTHER
 
 
-
 def distinct(a: np.ndarray) -> np.ndarray:
     """The distinct values of ``a``, sorted: ``np.unique(a)`` without its masked-array check,
     which imports ``numpy.ma`` (20 ms of every one-liner's start) the first time it runs.
@@ -95,6 +94,7 @@ def distinct(a: np.ndarray) -> np.ndarray:
     """
     s = np.sort(a)
     return s[np.concatenate(([True], s[1:] != s[:-1]))] if len(s) else s
+
 
 class CharTable:
     """What textlab knows about each character, filled in lazily.
