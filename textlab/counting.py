@@ -20,6 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
+from .errors import ParameterError
+
 
 def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge duplicate keys, adding their counts.
@@ -90,7 +92,7 @@ class NgramCounter:
 
     def __init__(self, n: int) -> None:
         if n < 1:
-            raise ValueError("n must be at least 1")
+            raise ParameterError("n", "must be at least 1")
         self.n = n
         self._bits = 1
         self._void = False

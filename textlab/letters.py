@@ -20,7 +20,7 @@ import numpy as np
 from . import codepoints
 from .codepoints import CharTable
 from .counting import NgramCounter
-from .errors import DataError, UsageError
+from .errors import DataError, ParameterError, UsageError
 
 #: Relative frequency (percent) of each letter in English text, from
 #: R. E. Lewand, *Cryptological Mathematics* (MAA, 2000), p. 36 — the table
@@ -155,7 +155,7 @@ def count_letters(
     NgramCounts
     """
     if n < 1:
-        raise ValueError("n must be at least 1")
+        raise ParameterError("n", "must be at least 1")
     table = CharTable(ignore_case)
     if n == 1:
         return _count_single(chunks, table, all_chars)
