@@ -482,3 +482,92 @@ def plain_utf8_files(paths: Sequence[str]) -> tuple[bool, bool]:
                 has_text = has_text or bool(block.strip())
                 block = f.read(CHUNK_SIZE)
     return True, has_text
+
+
+#: A table's header is a short line: a first line longer than this is text, and no more of it is read to decide.
+_HEAD_LIMIT = 1 << 16
+
+
+class _RewindableStdin(io.RawIOBase):
+    """Standard input that can be read again from its start, once, after a look at its first line.
+
+    Until ``rewind()`` reads pass through and the bytes are kept; after it,
+    the kept bytes come back first and then the rest of the pipe. So a pipe is
+    read only once, and only what finding the first line took is held (one
+    buffer's worth at most), not the input.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        # one read at a time: a pipe gives what it has instead of blocking to fill a buffer
+        self._read = getattr(raw, "readinto1", None) or getattr(raw, "readinto")  # noqa: B009  (BinaryIO lacks it)
+        self._kept = bytearray()
+        self._at = 0
+        self._recording = True
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._recording and self._at < len(self._kept):
+            n = min(len(buffer), len(self._kept) - self._at)
+            buffer[:n] = self._kept[self._at : self._at + n]
+            self._at += n
+            if self._at == len(self._kept):
+                self._kept, self._at = bytearray(), 0  # all given back: let it go
+            return n
+        n = self._read(buffer)
+        if self._recording and n:
+            self._kept += memoryview(buffer)[:n]
+        return n
+
+    def rewind(self) -> None:
+        self._recording = False
+        self._at = 0
+
+
+def _header(path: str, encoding: str | None) -> list[str] | None:
+    """The input's first line split at tabs if it has a tab (a table's header), None for text.
+
+    The line is read decompressed and decoded, as the text would be, so a
+    gzipped table or a UTF-16 text is judged by its content, not its bytes.
+    """
+    stream, _ = open_binary(path)
+    try:
+        # readline loops until a newline: a pipe that delivers the header in pieces is still read whole
+        head = stream.readline(_HEAD_LIMIT)
+    except (EOFError, OSError, lzma.LZMAError):
+        return None  # unreadable: reading it as text says why, in the usual words
+    finally:
+        stream.close()
+    if len(head) == _HEAD_LIMIT and not head.endswith(b"\n"):
+        return None
+    try:
+        line = head.decode(encoding or "utf-8", "replace")
+    except LookupError:
+        line = head.decode("utf-8", "replace")  # an unknown --encoding: the text reader refuses it, with a hint
+    line = line.lstrip("\ufeff").rstrip("\r\n")
+    return line.split("\t") if "\t" in line else None
+
+
+@contextlib.contextmanager
+def table_headers(paths: list[str], encoding: str | None) -> Iterator[dict[str, list[str] | None]]:
+    """Each input's table header, or None for text (see ``_header``), by path: how a command that
+    reads either a textlab table or a text tells them apart.
+
+    Standard input is looked at without being used up: inside the ``with``
+    block it reads again from its first byte, so the table or text reader
+    that comes next sees all of it.
+    """
+    original = sys.stdin
+    stdin = _RewindableStdin(original.buffer) if "-" in paths else None
+    if stdin is not None:
+        # textlab.io opens "-" as sys.stdin.buffer; this makes that the rewindable stream
+        sys.stdin = io.TextIOWrapper(stdin)
+    try:
+        headers = {path: _header(path, encoding) for path in dict.fromkeys(paths)}
+        if stdin is not None:
+            stdin.rewind()
+        yield headers
+    finally:
+        sys.stdin = original

@@ -21,6 +21,7 @@ from . import codepoints
 from .codepoints import CharTable
 from .counting import NgramCounter
 from .errors import DataError, ParameterError, UsageError
+from .tokens import code_points
 
 #: Relative frequency (percent) of each letter in English text, from
 #: R. E. Lewand, *Cryptological Mathematics* (MAA, 2000), p. 36 — the table
@@ -111,14 +112,7 @@ def _count_single(chunks: Iterable[bytes], table: CharTable, all_chars: bool) ->
 
 def _count_ngrams(chunks: Iterable[bytes], n: int, table: CharTable, all_chars: bool) -> NgramCounts:
     counter = NgramCounter(n)
-    for chunk in chunks:
-        cps = codepoints.decode(chunk)
-        if not len(cps):
-            continue
-        kinds = table.learn(cps)
-        if table.fold is not None:
-            cps = table.fold[cps]
-            kinds = table.learn(cps)
+    for cps, kinds in code_points(chunks, table):
         ok = None if all_chars else kinds == CharTable.LETTER
         counter.update(table.ids(cps), ok)
     rows, counts = counter.result()

@@ -77,6 +77,25 @@ class Segmenter:
         return np.empty(0, np.int64), np.empty(0, bool)
 
 
+def code_points(chunks: Iterable[bytes], table: CharTable) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Each chunk's code points, case folded when ``table`` folds, and their kinds (letter, mark, ...);
+    chunks without a character are skipped. The one decode-classify-fold loop under letters, words
+    and the character streams.
+
+    >>> [(c.tolist(), k.tolist()) for c, k in code_points([b"Ab1"], CharTable(ignore_case=True))]
+    [([97, 98, 49], [1, 1, 3])]
+    """
+    for chunk in chunks:
+        cps = codepoints.decode(chunk)
+        if not len(cps):
+            continue
+        kinds = table.learn(cps)
+        if table.fold is not None:
+            cps = table.fold[cps]
+            kinds = table.learn(cps)
+        yield cps, kinds
+
+
 def char_stream(
     chunks: Iterable[bytes], ignore_case: bool, letters_only: bool, boundaries: bool, table: CharTable
 ) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
@@ -91,14 +110,7 @@ def char_stream(
     [[0, 2, 3, 1, 4, 0, 2], [1]]
     """
     seg = Segmenter(boundaries)
-    for chunk in chunks:
-        cps = codepoints.decode(chunk)
-        if not len(cps):
-            continue
-        kinds = table.learn(cps)
-        if table.fold is not None:
-            cps = table.fold[cps]
-            kinds = table.learn(cps)
+    for cps, kinds in code_points(chunks, table):
         ids = table.ids(cps) + np.uint32(1)  # dense ids start at 1 -> tokens start at 2
         if letters_only:
             member = kinds == CharTable.LETTER

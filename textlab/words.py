@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from . import codepoints
 from .codepoints import CharTable
+from .tokens import code_points
 
 SPACE, NEWLINE = 32, 10
 
@@ -92,15 +92,8 @@ def normalize_words(chunks: Iterable[bytes], keep_case: bool = False, keep_digit
     is_word[word_kinds] = True
     state = _Joiner()
     seen = False
-    for chunk in chunks:
-        cps = codepoints.decode(chunk)
-        if not len(cps):
-            continue
+    for cps, kinds in code_points(chunks, table):
         seen = True
-        kinds = table.learn(cps)
-        if table.fold is not None:
-            cps = table.fold[cps]
-            kinds = table.learn(cps)
         out = _select(cps, is_word[kinds], state)
         if len(out):
             state.ends_line = bool(out[-1] == NEWLINE)

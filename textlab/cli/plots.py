@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import lzma
 import sys
-from collections.abc import Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from ..errors import DataError, EmptyInput
-from ..io import describe, open_binary
+from ..io import describe, table_headers
 from .app import command_app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress, writable
 from .output import emit_table, reading, resolve_format, warn
@@ -44,28 +40,17 @@ class Normalize(str, Enum):
     none = "none"
 
 
-def _is_table(path: str) -> bool:
-    """Does this input start with a textlab table header (ngram and count columns)?"""
-    if path == "-":
-        head = sys.stdin.buffer.peek(200)[:200] if hasattr(sys.stdin.buffer, "peek") else b""
-    else:
-        stream, _ = open_binary(path)
-        with stream:
-            head = stream.read(200)
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").lstrip("\ufeff").rstrip("\r").split("\t")
-    return "ngram" in first and "count" in first
-
-
 def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encoding, progress) -> NgramTable:
     """Count tables given as inputs are read (and added up); text is counted."""
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..ngrams import count_ngrams, merge_tables, read_table
 
     paths = files or ["-"]
-    if all(_is_table(p) for p in paths):
-        return merge_tables(read_table(p, unit) for p in paths)
-    with reading(files, encoding, progress, label="counting") as reader:
-        table = count_ngrams(reader.chunks(), n=n, unit=unit, ignore_case=ignore_case, letters_only=unit == "char")
+    with table_headers(paths, encoding) as headers:  # standard input is read whole inside the block
+        if all(h is not None and "ngram" in h and "count" in h for h in headers.values()):
+            return merge_tables(read_table(p, unit) for p in paths)
+        with reading(files, encoding, progress, label="counting") as reader:
+            table = count_ngrams(reader.chunks(), n=n, unit=unit, ignore_case=ignore_case, letters_only=unit == "char")
     if reader.bytes_read == 0:
         raise EmptyInput()
     return table
@@ -132,101 +117,13 @@ def heatmap(
     emit_table(["first", *matrix.labels], rows, fmt=fmt, output=None, header=not no_header)
 
 
-#: A table's header is a short line: a first line longer than this is text, and no more of it is read to decide.
-_HEAD_LIMIT = 1 << 16
-
-
-class _RewindableStdin(io.RawIOBase):
-    """Standard input that can be read again from its start, once, after a look at its first line.
-
-    Until ``rewind()`` reads pass through and the bytes are kept; after it,
-    the kept bytes come back first and then the rest of the pipe. So a pipe is
-    read only once, and only what finding the first line took is held (one
-    buffer's worth at most), not the input.
-    """
-
-    def __init__(self, raw: BinaryIO) -> None:
-        super().__init__()
-        # one read at a time: a pipe gives what it has instead of blocking to fill a buffer
-        self._read = getattr(raw, "readinto1", None) or getattr(raw, "readinto")  # noqa: B009  (BinaryIO lacks it)
-        self._kept = bytearray()
-        self._at = 0
-        self._recording = True
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        if not self._recording and self._at < len(self._kept):
-            n = min(len(buffer), len(self._kept) - self._at)
-            buffer[:n] = self._kept[self._at : self._at + n]
-            self._at += n
-            if self._at == len(self._kept):
-                self._kept, self._at = bytearray(), 0  # all given back: let it go
-            return n
-        n = self._read(buffer)
-        if self._recording and n:
-            self._kept += memoryview(buffer)[:n]
-        return n
-
-    def rewind(self) -> None:
-        self._recording = False
-        self._at = 0
-
-
-def _header(path: str, encoding: str | None) -> list[str] | None:
-    """The input's first line split at tabs if it has a tab (a table's header), None for text.
-
-    The line is read decompressed and decoded, as the text would be, so a
-    gzipped table or a UTF-16 text is judged by its content, not its bytes.
-    """
-    stream, _ = open_binary(path)
-    try:
-        # readline loops until a newline: a pipe that delivers the header in pieces is still read whole
-        head = stream.readline(_HEAD_LIMIT)
-    except (EOFError, OSError, lzma.LZMAError):
-        return None  # unreadable: reading it as text says why, in the usual words
-    finally:
-        stream.close()
-    if len(head) == _HEAD_LIMIT and not head.endswith(b"\n"):
-        return None
-    try:
-        line = head.decode(encoding or "utf-8", "replace")
-    except LookupError:
-        line = head.decode("utf-8", "replace")  # an unknown --encoding: the text reader refuses it, with a hint
-    line = line.lstrip("\ufeff").rstrip("\r\n")
-    return line.split("\t") if "\t" in line else None
-
-
-@contextlib.contextmanager
-def _headers(paths: list[str], encoding: str | None) -> Iterator[dict[str, list[str] | None]]:
-    """Each input's table header, or None for text (see ``_header``), by path.
-
-    Standard input is looked at without being used up: inside the ``with``
-    block it reads again from its first byte, so the table or text reader
-    that comes next sees all of it.
-    """
-    original = sys.stdin
-    stdin = _RewindableStdin(original.buffer) if "-" in paths else None
-    if stdin is not None:
-        # textlab.io opens "-" as sys.stdin.buffer; this makes that the rewindable stream
-        sys.stdin = io.TextIOWrapper(stdin)
-    try:
-        headers = {path: _header(path, encoding) for path in dict.fromkeys(paths)}
-        if stdin is not None:
-            stdin.rewind()
-        yield headers
-    finally:
-        sys.stdin = original
-
-
 def _ranked(files: list[str] | None, encoding: str | None, progress: bool) -> Ranked:
     """What zipf ranks: the words of a text counted, or the count or prob column of tables."""
     from ..ngrams import count_ngrams
     from ..zipf import Ranked, add_up, read_ranked, value_column
 
     paths = files or ["-"]
-    with _headers(paths, encoding) as headers:
+    with table_headers(paths, encoding) as headers:
         tables = [p for p in paths if headers[p] is not None]
         if not tables:
             with reading(files, encoding, progress, label="counting") as reader:

@@ -6,7 +6,6 @@ real ``textlab`` processes in the tour's directory, its command printed first.
 
 from __future__ import annotations
 
-import lzma
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .. import corpora
+from .. import corpora, io
 from ..errors import DataError, UsageError
 from ..tour import CORPUS, LANGUAGES, NEEDS_WORDS, STEP_NAMES, WORDS, Pipeline, steps
 from .app import command_app
@@ -52,8 +51,9 @@ def place_corpus(where: Path, corpus: str | None, lang: str) -> str:
         target.unlink()
     if corpus is None:
         source = corpora.path(LANGUAGES[lang].corpus)
-        with lzma.open(source) as f, open(target, "wb") as g:
-            shutil.copyfileobj(f, g, 1 << 20)
+        stream, _ = io.open_binary(str(source))  # textlab's reader: it knows the file is xz
+        with stream, io.atomic_output(target, binary=True) as out:
+            shutil.copyfileobj(stream, out, io.CHUNK_SIZE)
         return LANGUAGES[lang].text["bundled"]
     if not Path(corpus).is_file():
         raise DataError(f"{corpus}: no such corpus file")
