@@ -2,16 +2,23 @@
 
 Every n-gram counter in textlab (letters, character and word n-grams) works
 the same way: tokens become small integer ids, each window of ``n`` ids is
-packed into one 64-bit key, and the keys are counted by sorting:
+packed into one integer key, and the keys are counted:
 
     ids  [3, 1, 3, 1, 2]        n = 2, 2 bits per id
     keys [3<<2|1, 1<<2|3, 3<<2|1, 1<<2|2] = [13, 7, 13, 6]
-    sort [6, 7, 13, 13]  ->  {6: 1, 7: 1, 13: 2}
+    count {6: 1, 7: 1, 13: 2}   ->  rows [1 2], [1 3], [3 1] with counts 1, 1, 2
 
-Chunks are counted one by one and their (key, count) tables merged, so
-memory follows the number of distinct n-grams, not the size of the input.
-When ``n`` ids do not fit in 64 bits the windows are compared as raw bytes
-(a NumPy void dtype): slower, same answer.
+Three pieces, one idea each:
+
+- :class:`KeyPacker` turns windows (or rows) of ids into keys and back;
+- :class:`DenseCounter` counts a small key space with ``np.bincount`` into one
+  array (letter pairs: 2**12 slots); :class:`SortingCounter` counts any key
+  space by sorting each chunk's keys and merging the (key, count) tables;
+- :class:`NgramCounter` feeds a stream in pieces: it carries windows across
+  pieces, drops windows that cross a boundary, and widens the packing when a
+  bigger id arrives.
+
+Memory follows the number of distinct n-grams, not the size of the input.
 """
 
 from __future__ import annotations
@@ -22,9 +29,23 @@ import numpy as np
 
 from .errors import ParameterError
 
+#: Key spaces of up to 2**DENSE_BITS keys are counted densely: one int64 slot per
+#: possible key (32 MB at 22 bits), filled by ``np.bincount`` with no sort at all.
+#: Letters (6 bits an id) stay dense up to trigrams; words never are.
+DENSE_BITS = 22
+
+#: A sorting counter merges its sorted chunks into the table once this many keys
+#: are waiting (8 M keys, 64 MB) ...
+MERGE_KEYS = 1 << 23
+#: ... or once the waiting keys are this many times the table: a merge re-sorts the
+#: whole table, so merging less often than that would cost more than it saves.
+MERGE_TABLE_RATIO = 4
+#: ... or once this many chunks wait (each holds a thread's result in memory).
+MERGE_CHUNKS = 16
+
 
 def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge duplicate keys, adding their counts.
+    """Merge duplicate keys, adding their counts; the keys come out sorted.
 
     >>> k, c = sum_by_key(np.array([5, 2, 5]), np.array([1, 1, 3]))
     >>> k.tolist(), c.tolist()
@@ -38,28 +59,103 @@ def sum_by_key(keys: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.nda
     return keys[first], np.add.reduceat(counts[order], first)
 
 
+class KeyPacker:
+    """One sortable key per n ids of ``bits`` bits each.
+
+    The key of ``(a, b, c)`` is ``a << 2*bits | b << bits | c``, so keys sort as
+    the rows do.  Keys are ``uint32`` while ``n * bits`` fits (they sort twice as
+    fast as ``uint64``), ``uint64`` up to 64 bits, and past that the row's raw
+    bytes (a NumPy void dtype, big-endian so they sort as the rows do): slower,
+    same answer.
+
+    >>> p = KeyPacker(2, bits=2)
+    >>> p.windows(np.array([3, 1, 3, 1, 2], np.uint32)).tolist()
+    [13, 7, 13, 6]
+    >>> p.unpack(np.array([6], p.dtype)).tolist()
+    [[1, 2]]
+    """
+
+    def __init__(self, n: int, bits: int) -> None:
+        self.n, self.bits = n, max(1, bits)
+        self.width = n * self.bits  # bits in a key
+        self.dtype: np.dtype = (
+            np.dtype(np.uint32)
+            if self.width <= 32
+            else np.dtype(np.uint64)
+            if self.width <= 64
+            else np.dtype((np.void, 4 * n))
+        )
+        self.raw = self.dtype.kind == "V"
+
+    @classmethod
+    def fitting(cls, n: int, largest_id: int) -> KeyPacker:
+        """The narrowest packer for ids up to ``largest_id``."""
+        return cls(n, int(largest_id).bit_length())
+
+    def windows(self, ids: np.ndarray, dtype: np.dtype | type | None = None) -> np.ndarray:
+        """Keys of every window ``ids[i : i + n]``, built from shifted slices (no gathers).
+
+        ``dtype`` overrides the key type (the dense counter wants ``np.intp`` indices).
+        """
+        m = len(ids) - self.n + 1
+        if self.raw:
+            return self.rows(np.stack([ids[j : j + m] for j in range(self.n)], axis=1))
+        kind = np.dtype(dtype or self.dtype).type
+        key: np.ndarray = ids[:m].astype(kind)
+        for j in range(1, self.n):
+            key <<= kind(self.bits)
+            key |= ids[j : j + m]
+        return key
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """Keys of the rows of an ``(m, n)`` array of ids."""
+        if self.raw:
+            return np.ascontiguousarray(rows, dtype=">u4").view(self.dtype).ravel()
+        kind = self.dtype.type
+        key: np.ndarray = rows[:, 0].astype(kind)
+        for j in range(1, self.n):
+            key = (key << kind(self.bits)) | rows[:, j].astype(kind)
+        return key
+
+    def unpack(self, keys: np.ndarray) -> np.ndarray:
+        """The ``(m, n)`` array of ``uint32`` ids the keys were made from."""
+        if self.raw:
+            return keys.view(">u4").reshape(-1, self.n).astype(np.uint32)
+        keys = keys.astype(np.uint64)
+        mask = np.uint64((1 << self.bits) - 1)
+        cols = [(keys >> np.uint64(self.bits * (self.n - 1 - j))) & mask for j in range(self.n)]
+        return np.stack(cols, axis=1).astype(np.uint32) if len(keys) else np.empty((0, self.n), np.uint32)
+
+
 def pack_rows(rows: np.ndarray) -> np.ndarray:
-    """One sortable key per row of non-negative ids: 64-bit when the row fits, raw bytes otherwise.
+    """One sortable key per row of non-negative ids (rows that are equal get equal keys).
 
     >>> pack_rows(np.array([[1, 2], [3, 0]])).tolist()
     [6, 12]
     """
-    rows = np.asarray(rows, np.int64)
-    m, n = rows.shape
-    bits = max(1, int(rows.max(initial=0)).bit_length())
-    if bits * n <= 64:
-        key = np.zeros(m, np.uint64)
-        for j in range(n):
-            key = (key << np.uint64(bits)) | rows[:, j].astype(np.uint64)
-        return key
-    return np.ascontiguousarray(rows).view(np.dtype((np.void, 8 * n))).ravel()
+    rows = np.asarray(rows)
+    return KeyPacker.fitting(rows.shape[1], rows.max(initial=0)).rows(rows)
 
 
-#: Key spaces up to 2**DENSE_BITS are counted with ``np.bincount`` into one
-#: array (letters: 64 symbols ** 3); larger ones by sorting each chunk's keys.
-DENSE_BITS = 22
+class DenseCounter:
+    """Counts of keys below ``2**width`` in one array, one slot per possible key."""
 
-_pool: ThreadPoolExecutor | None = None
+    def __init__(self, width: int) -> None:
+        self.slots = np.zeros(1 << width, np.int64)
+
+    def add(self, keys: np.ndarray) -> None:
+        """``keys`` as ``np.intp`` (bincount's index type)."""
+        counts = np.bincount(keys)
+        self.slots[: len(counts)] += counts
+
+    def add_counted(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        """Distinct ``keys`` with their counts (a table counted before)."""
+        self.slots[keys.astype(np.intp)] += counts
+
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keys seen, sorted, and their counts."""
+        keys = np.flatnonzero(self.slots)
+        return keys, self.slots[keys]
 
 
 def workers() -> ThreadPoolExecutor:
@@ -70,9 +166,49 @@ def workers() -> ThreadPoolExecutor:
     return _pool
 
 
+_pool: ThreadPoolExecutor | None = None
+
+
 def _unique_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keys, counts = np.unique(keys, return_counts=True)
     return keys, counts.astype(np.int64)
+
+
+class SortingCounter:
+    """Counts of any keys: each chunk is sorted and counted on a worker thread
+    (``np.unique``), and the chunks' tables are merged into one sorted table
+    (``sum_by_key``) now and then (see ``MERGE_*``)."""
+
+    def __init__(self, dtype: np.dtype) -> None:
+        self.keys = np.empty(0, dtype)
+        self.counts = np.empty(0, np.int64)
+        self._waiting: list[Future] = []
+        self._waiting_keys = 0
+
+    def add(self, keys: np.ndarray) -> None:
+        self._waiting.append(workers().submit(_unique_counts, keys))
+        self._waiting_keys += len(keys)
+        if len(self._waiting) > MERGE_CHUNKS or (
+            self._waiting_keys > MERGE_KEYS and self._waiting_keys > MERGE_TABLE_RATIO * len(self.keys)
+        ):
+            self._merge()
+
+    def add_counted(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self._merge([(keys.astype(self.keys.dtype), counts)])
+
+    def table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The keys seen, sorted, and their counts."""
+        self._merge()
+        return self.keys, self.counts
+
+    def _merge(self, more: list[tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+        done = [f.result() for f in self._waiting] + (more or [])
+        if not done:
+            return
+        self.keys, self.counts = sum_by_key(
+            np.concatenate([self.keys] + [k for k, _ in done]), np.concatenate([self.counts] + [c for _, c in done])
+        )
+        self._waiting, self._waiting_keys = [], 0
 
 
 class NgramCounter:
@@ -88,21 +224,21 @@ class NgramCounter:
     position where ``ok`` is False (a space between words, say). Windows that
     straddle two pieces are counted: the last ``n - 1`` ids are carried over.
     Call ``cut()`` where the stream must not be joined (a new document).
+
+    >>> c = NgramCounter(2)
+    >>> c.update(np.array([3, 1, 3]))
+    >>> c.update(np.array([1, 2]))
+    >>> rows, counts = c.result()
+    >>> rows.tolist(), counts.tolist()
+    ([[1, 2], [1, 3], [3, 1]], [1, 1, 2])
     """
 
     def __init__(self, n: int) -> None:
         if n < 1:
             raise ParameterError("n", "must be at least 1")
         self.n = n
-        self._bits = 1
-        self._void = False
-        self._dense: np.ndarray | None = (
-            np.zeros(1 << n, np.int64) if n <= DENSE_BITS else None
-        )  # while bits * n <= DENSE_BITS
-        self._keys = np.empty(0, np.uint32)
-        self._counts = np.empty(0, np.int64)
-        self._pending: list[Future] = []
-        self._pending_size = 0
+        self.packer = KeyPacker(n, bits=1)
+        self.counter: DenseCounter | SortingCounter = self._counter_for(self.packer)
         self._tail_ids = np.empty(0, np.uint32)
         self._tail_ok = np.empty(0, bool)
         self.total = 0
@@ -115,119 +251,55 @@ class NgramCounter:
 
     def update(self, ids: np.ndarray, ok: np.ndarray | None = None) -> None:
         ids = np.asarray(ids, dtype=np.uint32)
+        ids, ok = self._carry(ids, ok)
         n = self.n
-        if n > 1 and len(self._tail_ids):
-            ids = np.concatenate([self._tail_ids, ids])
-            if ok is not None or not self._tail_ok.all():
-                ok = np.concatenate([self._tail_ok, np.ones(len(ids) - len(self._tail_ok), bool) if ok is None else ok])
-        if n > 1:
-            self._tail_ids = ids[-(n - 1) :].copy()
-            self._tail_ok = ok[-(n - 1) :].copy() if ok is not None else np.ones(min(n - 1, len(ids)), bool)
         m = len(ids) - n + 1
         if m <= 0:
             return
-        self._grow_bits(int(ids.max()).bit_length())
-        # dense mode packs straight into the index type bincount wants (one pass fewer)
-        keys = self._pack(ids, m, np.intp if self._dense is not None else self._key_type())
+        self._fit(int(ids.max()))
+        dense = isinstance(self.counter, DenseCounter)
+        keys = self.packer.windows(ids, np.intp if dense else None)  # dense: index type straight away
         if ok is not None and not ok.all():
             # A window starting at i is valid when ok[i:i+n] has no False:
             # compare running counts of bad positions n apart.
             bad = np.concatenate([[0], np.cumsum(~ok, dtype=np.int32)])
-            starts = np.flatnonzero(bad[n : n + m] == bad[:m])
-            keys = keys[starts]
-        if len(keys) == 0:
-            return
-        self.total += len(keys)
-        if self._dense is not None:
-            counts = np.bincount(keys)
-            self._dense[: len(counts)] += counts
-            return
-        self._pending.append(workers().submit(_unique_counts, keys))
-        self._pending_size += len(keys)
-        if len(self._pending) > 16 or self._pending_size > max(1 << 23, 4 * len(self._keys)):
-            self._flush()
+            keys = keys[np.flatnonzero(bad[n : n + m] == bad[:m])]
+        if len(keys):
+            self.total += len(keys)
+            self.counter.add(keys)
 
     # -- results ------------------------------------------------------------
     def result(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct n-grams as an ``(m, n)`` array of ids, and their counts."""
-        self._to_sparse() if self._dense is not None else self._flush()
-        return self._unpack(self._keys), self._counts.copy()
+        """The distinct n-grams as an ``(m, n)`` array of ids (sorted), and their counts."""
+        keys, counts = self.counter.table()
+        return self.packer.unpack(keys), counts.copy()
 
-    # -- packing ids into keys ------------------------------------------------
-    def _pack(self, ids: np.ndarray, m: int, dtype: type = np.uint64) -> np.ndarray:
-        """Keys of the ``m`` windows ids[i : i + n], built from shifted slices (no gathers)."""
-        n = self.n
-        if self._void:
-            rows = np.stack([ids[j : j + m] for j in range(n)], axis=1).astype(np.uint32)
-            return np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * n))).ravel()
-        key: np.ndarray = ids[:m].astype(dtype)
-        shift = dtype(self._bits)
-        for j in range(1, n):
-            key <<= shift
-            key |= ids[j : j + m]
-        return key
+    # -- inside ---------------------------------------------------------------
+    def _carry(self, ids: np.ndarray, ok: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Prepend the last ``n - 1`` ids of the previous piece, and keep this piece's for the next."""
+        if self.n == 1:
+            return ids, ok
+        if len(self._tail_ids):
+            ids = np.concatenate([self._tail_ids, ids])
+            if ok is not None or not self._tail_ok.all():
+                rest = np.ones(len(ids) - len(self._tail_ok), bool) if ok is None else ok
+                ok = np.concatenate([self._tail_ok, rest])
+        keep = self.n - 1
+        self._tail_ids = ids[-keep:].copy()
+        self._tail_ok = ok[-keep:].copy() if ok is not None else np.ones(min(keep, len(ids)), bool)
+        return ids, ok
 
-    def _unpack(self, keys: np.ndarray) -> np.ndarray:
-        n = self.n
-        if self._void:
-            return keys.view(np.uint32).reshape(-1, n)
-        keys = keys.astype(np.uint64)
-        mask = np.uint64((1 << self._bits) - 1)
-        cols = [((keys >> np.uint64(self._bits * (n - 1 - j))) & mask).astype(np.uint32) for j in range(n)]
-        return np.stack(cols, axis=1) if len(keys) else np.empty((0, n), np.uint32)
-
-    def _grow_bits(self, bits: int) -> None:
-        """Widen the packing when ids outgrow it, repacking what was counted."""
-        if self._void or bits <= self._bits:
+    def _fit(self, largest_id: int) -> None:
+        """Widen the packing when ids outgrow it, moving what was counted into the new keys."""
+        if self.packer.raw or largest_id.bit_length() <= self.packer.bits:
             return
-        if self._dense is not None:
-            self._to_sparse()
-        self._flush()
-        rows = self._unpack(self._keys)
-        if bits * self.n > 64:
-            self._void = True
-        else:
-            self._bits = bits
-        self._keys = self._pack_rows(rows)
-        if not self._void and bits * self.n <= DENSE_BITS:
-            self._dense = np.zeros(1 << (bits * self.n), np.int64)
-            self._dense[self._keys.astype(np.intp)] += self._counts
-            self._keys, self._counts = self._empty_keys(), np.empty(0, np.int64)
+        wider = KeyPacker.fitting(self.n, largest_id)
+        keys, counts = self.counter.table()
+        rows = self.packer.unpack(keys)
+        self.packer, self.counter = wider, self._counter_for(wider)
+        if len(rows):
+            self.counter.add_counted(wider.rows(rows), counts)
 
-    def _key_type(self) -> type:
-        """uint32 keys while they fit (char 4-grams of a small alphabet): they sort twice as fast."""
-        return np.uint32 if self._bits * self.n <= 32 else np.uint64
-
-    def _pack_rows(self, rows: np.ndarray) -> np.ndarray:
-        if not len(rows):
-            return self._empty_keys()
-        if self._void:
-            return np.ascontiguousarray(rows.astype(np.uint32)).view(np.dtype((np.void, 4 * self.n))).ravel()
-        dtype = self._key_type()
-        key: np.ndarray = rows[:, 0].astype(dtype)
-        for j in range(1, self.n):
-            key = (key << dtype(self._bits)) | rows[:, j].astype(dtype)
-        return key
-
-    def _to_sparse(self) -> None:
-        """Move the dense bincount array into the sorted (keys, counts) form."""
-        assert self._dense is not None
-        keys = np.flatnonzero(self._dense)
-        self._keys, self._counts = sum_by_key(
-            np.concatenate([self._keys, keys.astype(self._key_type())]),
-            np.concatenate([self._counts, self._dense[keys]]),
-        )
-        self._dense = None
-
-    def _empty_keys(self) -> np.ndarray:
-        return np.empty(0, np.dtype((np.void, 4 * self.n)) if self._void else self._key_type())
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        done = [f.result() for f in self._pending]
-        keys = np.concatenate([self._keys] + [k for k, _ in done])
-        counts = np.concatenate([self._counts] + [c for _, c in done])
-        self._keys, self._counts = sum_by_key(keys, counts)
-        self._pending = []
-        self._pending_size = 0
+    @staticmethod
+    def _counter_for(packer: KeyPacker) -> DenseCounter | SortingCounter:
+        return DenseCounter(packer.width) if packer.width <= DENSE_BITS else SortingCounter(packer.dtype)

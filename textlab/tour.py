@@ -106,8 +106,8 @@ ENGLISH = Language(
         "log-log axes (ranked.png: a power law), then samples: at temperature 0 the model always takes the most "
         "probable word and falls into a loop; 0.8 and 1.5 draw more freely (</s> is the end of a line).",
         "pause": "(Enter: next step)",
-        "done": "textlab: tour done in {seconds:.0f} s",
-        "kept": "textlab: the tour's files are in {out}",
+        "done": "tour done in {seconds:.0f} s",
+        "kept": "the tour's files are in {out}",
         "not-kept": " (--out DIR keeps its files)",
     },
 )  # fmt: skip
@@ -156,8 +156,8 @@ SPANISH = Language(
         "modelo toma siempre la palabra más probable y cae en un bucle; con 0,8 y 1,5 elige con más libertad "
         "(</s> es el fin de una línea).",
         "pause": "(Intro: siguiente paso)",
-        "done": "textlab: recorrido terminado en {seconds:.0f} s",
-        "kept": "textlab: los ficheros del recorrido están en {out}",
+        "done": "recorrido terminado en {seconds:.0f} s",
+        "kept": "los ficheros del recorrido están en {out}",
         "not-kept": " (--out DIR los guarda)",
     },
 )  # fmt: skip

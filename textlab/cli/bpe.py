@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from enum import Enum
 from itertools import islice
@@ -19,6 +18,7 @@ from ..errors import DataError, UsageError
 from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
 from .output import emit_table, note, reading, warn
+from .progress import wanted
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -115,7 +115,7 @@ def train(
         special_tokens=specials,
         max_token_length=max_token_length,
         character_coverage=character_coverage,
-        show_progress=progress or sys.stderr.isatty(),
+        show_progress=wanted(progress, files),
     )
     if backend is Backend.sentencepiece and not byte_level:
         raise UsageError("--no-byte-level is for the tokenizers backend; SentencePiece falls back to bytes by itself")

@@ -1,5 +1,5 @@
-"""Getting data in and results out, for every command: readers with progress,
-tables as TSV, JSON or a rich table, warnings on stderr."""
+"""Getting data in and results out, for every command: readers (with progress),
+tables as TSV, JSON or a rich table, notes and warnings on stderr."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from .. import io
 from .options import Format
-
-if TYPE_CHECKING:
-    from rich.progress import Progress, TextColumn
+from .progress import Meter, wanted
 
 # rich is imported where a table is drawn or a bar shown, not here: a command in a pipe
 # writes TSV and shows no bar, and need not pay for rich's import (about 60 ms).
@@ -24,45 +21,34 @@ def note(message: str) -> None:
     print(f"textlab: {message}", file=sys.stderr)
 
 
+def ask(prompt: str) -> str:
+    """Wait for a line from the person: the prompt on stderr, the answer from stdin
+    (the end of input counts as an empty answer, so a pipe never hangs)."""
+    print(prompt, end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline()
+
+
 def warn(message: str) -> None:
     """Something the person should know went differently than asked."""
     note(f"warning: {message}")
 
 
-def bytes_bar(label: str, *extra: TextColumn, show: bool = True) -> Progress:
-    """A progress bar on stderr counting input bytes (on the terminal it disappears when done)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-
-    return Progress(
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        *extra,
-        console=Console(stderr=True, force_terminal=sys.stderr.isatty()),
-        transient=sys.stderr.isatty(),
-        disable=not show,
-    )
-
-
 @contextlib.contextmanager
 def reading(
-    files: list[str] | None, encoding: str | None = None, progress: bool = False, label: str = "reading"
+    files: list[str] | None,
+    encoding: str | None = None,
+    progress: bool = False,
+    label: str = "reading",
+    quiet: bool = False,
 ) -> Iterator[io.TextReader]:
-    """A ``TextReader`` over ``files`` with a progress bar on stderr when it is a
-    terminal (or ``--progress``), and the invalid-bytes warning at the end."""
+    """A ``TextReader`` over ``files`` with its progress on stderr (as
+    :func:`progress.wanted` decides, ``progress`` being ``--progress``), and the
+    invalid-bytes warning at the end.  ``quiet``: no progress at all."""
     reader = io.TextReader(files, encoding=encoding)
-    show = progress or sys.stderr.isatty()
-    if not show:
+    with Meter(label, show=not quiet and wanted(progress, files)) as meter:
+        if meter.show:
+            reader.on_progress = meter.callback()
         yield reader
-    else:
-        bar = bytes_bar(label)
-        with bar:
-            task = bar.add_task(label, total=reader.total)
-            reader.on_progress = lambda done, total: bar.update(task, completed=done, total=total)
-            yield reader
     if reader.invalid_bytes:
         hint = "" if reader.encoding else "; if the file is not UTF-8, try --encoding latin-1"
         warn(f"replaced {reader.invalid_bytes} invalid byte(s) with U+FFFD{hint}")

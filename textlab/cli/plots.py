@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,7 +12,7 @@ from ..errors import DataError, EmptyInput
 from ..io import describe, table_headers
 from .app import command_app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress, writable
-from .output import emit_table, reading, resolve_format, warn
+from .output import emit_table, note, reading, resolve_format, warn
 
 if TYPE_CHECKING:
     from ..ngrams import NgramTable
@@ -239,7 +238,7 @@ def zipf(
         console.print(picture, highlight=False)
         console.print(summary, highlight=False)
         return
-    print(summary, file=sys.stderr)
+    note(summary)
     if image and fmt is None:
         return
     labelled = ranked.labels is not None

@@ -24,6 +24,7 @@ from .. import corpora, io
 from ..errors import DataError, UsageError
 from ..tour import CORPUS, LANGUAGES, NEEDS_WORDS, STEP_NAMES, WORDS, Pipeline, steps
 from .app import command_app
+from .output import ask, note
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -136,7 +137,9 @@ def tour(
                 console.print(f"[bold cyan]$ {escape(pipeline.shell())}", soft_wrap=True)  # one line: copy, paste
                 show(console, pipeline, run_pipeline(pipeline, where))
     done = text["done"].format(seconds=time.perf_counter() - started)
-    print(done + (f"\n{text['kept'].format(out=out)}" if out is not None else text["not-kept"]), file=sys.stderr)
+    note(done if out is not None else done + text["not-kept"])
+    if out is not None:
+        note(text["kept"].format(out=out))
 
 
 def show(console: Console, pipeline: Pipeline, output: str) -> None:
@@ -155,5 +158,4 @@ def show(console: Console, pipeline: Pipeline, output: str) -> None:
 
 def wait_for_enter(prompt: str) -> None:
     """Wait for a line on standard input (the end of input counts as Enter, so a pipe never hangs)."""
-    print(prompt, end="", file=sys.stderr, flush=True)
-    sys.stdin.readline()
+    ask(prompt)

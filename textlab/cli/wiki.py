@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import IO, Annotated
 
 import typer
-from rich.progress import TextColumn
 
 from .. import io
 from ..errors import UsageError
@@ -17,7 +16,8 @@ from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import command_app
 from .options import Output
 from .options import Progress as ProgressOpt
-from .output import bytes_bar, warn
+from .output import warn
+from .progress import Meter, wanted
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -124,11 +124,11 @@ def dump(
     write = _write_jsonl if fmt == "jsonl" else lambda out, a: _write_text(out, a.title, a.text)
     written = 0
     failure: DumpError | None = None
-    bar = bytes_bar("dump", TextColumn("{task.fields[articles]:,} articles"), show=progress or sys.stderr.isatty())
+    meter = Meter("dump", "{articles:,} articles", show=wanted(progress, files))
     # A dump that breaks off still yields its complete articles: they are kept
     # (in the -o file too), and the error says how many there are.
-    with io.atomic_output(output) as out, bar:
-        task = bar.add_task("dump", total=io.input_size(files), articles=0)
+    total = io.input_size(files)
+    with io.atomic_output(output) as out, meter:
         done_bytes = 0
         for path in files:
             stream, counter = io.open_binary(path)
@@ -137,7 +137,7 @@ def dump(
                 for article in articles(parser, parser.namespaces, keep, min_words):
                     write(out, article)
                     written += 1
-                    bar.update(task, completed=done_bytes + counter.count, articles=written)
+                    meter.update(done_bytes + counter.count, total, articles=written)
                     if limit is not None and written >= limit:
                         break
             except DumpError as e:

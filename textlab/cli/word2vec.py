@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,6 +11,7 @@ from .. import io
 from .app import command_app
 from .options import Encoding, Inputs, writable
 from .output import note, reading
+from .progress import Meter, wanted
 
 if TYPE_CHECKING:
     from ..word2vec.train import Progress as TrainingProgress
@@ -18,16 +19,11 @@ if TYPE_CHECKING:
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
 
-def _progress_printer(live: bool):
-    """One progress line on stderr: rewritten in place on a terminal, a new line each time otherwise."""
+def _show_training(meter: Meter) -> Callable[[TrainingProgress], None]:
+    """Hand the trainer's reports (about one a second) to the progress meter."""
 
     def show(p: TrainingProgress) -> None:
-        eta = f"{int(p.eta // 3600)}:{int(p.eta % 3600 // 60):02d}:{int(p.eta % 60):02d}"
-        line = (
-            f"epoch {p.epoch}/{p.epochs}  {100 * p.done:5.1f}%  {p.words_per_second:9,.0f} words/s  "
-            f"alpha {p.alpha:.5f}  loss {p.loss:.4f}  ETA {eta}"
-        )
-        print(("\r" + line) if live else line, end="" if live else "\n", file=sys.stderr, flush=True)
+        meter.update(p.done * p.total, p.total, epoch=p.epoch, epochs=p.epochs, alpha=p.alpha, loss=p.loss)
 
     return show
 
@@ -87,7 +83,7 @@ def word2vec(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line.")] = False,
     progress: Annotated[
-        bool, typer.Option("--progress", help="Progress lines even when stderr is not a terminal.")
+        bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")
     ] = False,
     encoding: Encoding = None,
 ) -> None:
@@ -109,17 +105,16 @@ def word2vec(
     settings.check()
     io.check_output_path(output)  # before hours of training, not after
     io.check_output_path(save_vocab)
-    with returning_big_blocks(), reading(files, encoding, progress=False) as reader:
+    with returning_big_blocks(), reading(files, encoding, progress, quiet=quiet) as reader:
         corpus = read_corpus(reader.chunks(), min_count, max_vocab)
-    show = not quiet and (progress or sys.stderr.isatty())
     if not quiet:
         note(
             f"{corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "
             f"(min-count {min_count}); {'CBOW' if cbow else 'skip-gram'}, {epochs} epoch{'s' if epochs != 1 else ''}"
         )
-    vectors = fit(corpus, settings, _progress_printer(sys.stderr.isatty()) if show else None)
-    if show and sys.stderr.isatty():
-        print(file=sys.stderr)
+    fields = ("epoch {epoch}/{epochs}", "alpha {alpha:.5f}", "loss {loss:.4f}")
+    with Meter("training", *fields, unit="words", show=not quiet and wanted(progress, own_work=True)) as meter:
+        vectors = fit(corpus, settings, _show_training(meter) if meter.show else None)
     with io.atomic_output(output, binary=True) as out:
         formats.save(corpus.words, vectors, out, binary=binary)
     if save_vocab:

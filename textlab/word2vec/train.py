@@ -82,6 +82,7 @@ class Progress:
     epoch: int
     epochs: int
     done: float  # share of all training, 0..1
+    total: int  # words to go through, over all epochs
     words_per_second: float
     alpha: float
     loss: float  # average loss per pair since the last report
@@ -195,6 +196,15 @@ class _Meter:
         speed = (self.done - self.done_at_last) / (now - self.last)
         eta = (self.total - self.done) / max(self.done / (now - self.clock), 1)
         self.report(
-            Progress(epoch + 1, self.epochs, self.done / self.total, speed, alpha, self.loss / max(self.pairs, 1), eta)
+            Progress(
+                epoch + 1,
+                self.epochs,
+                self.done / self.total,
+                self.total,
+                speed,
+                alpha,
+                self.loss / max(self.pairs, 1),
+                eta,
+            )
         )
         self.last, self.done_at_last, self.loss, self.pairs = now, self.done, 0.0, 0
