@@ -23,11 +23,14 @@ Memory follows the number of distinct n-grams, not the size of the input.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import ParameterError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: Key spaces of up to 2**DENSE_BITS keys are counted densely: one int64 slot per
 #: possible key (32 MB at 22 bits), filled by ``np.bincount`` with no sort at all.
@@ -162,6 +165,9 @@ def workers() -> ThreadPoolExecutor:
     """Two threads: NumPy's sort releases the GIL, so chunks sort on both cores."""
     global _pool
     if _pool is None:
+        # imported here: concurrent.futures brings logging (6 ms), and letters never sorts
+        from concurrent.futures import ThreadPoolExecutor
+
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="textlab-count")
     return _pool
 
