@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 #: Letters (6 bits an id) stay dense up to trigrams; words never are.
 DENSE_BITS = 22
 
+#: The highest order counted.  Past about 20, nearly every n-gram of a real text
+#: occurs once, so the table is the text copied n times over (an order-n key takes
+#: 4n bytes a position while it is counted): 1.3 GB for order 32 of a 1 MB text.
+MAX_ORDER = 32
+
 #: A sorting counter merges its sorted chunks into the table once this many keys
 #: are waiting (8 M keys, 64 MB) ...
 MERGE_KEYS = 1 << 23
@@ -242,6 +247,10 @@ class NgramCounter:
     def __init__(self, n: int) -> None:
         if n < 1:
             raise ParameterError("n", "must be at least 1")
+        if n > MAX_ORDER:
+            raise ParameterError(
+                "n", f"must be at most {MAX_ORDER}", "past that nearly every n-gram occurs once: the table is the text"
+            )
         self.n = n
         self.packer = KeyPacker(n, bits=1)
         self.counter: DenseCounter | SortingCounter = self._counter_for(self.packer)

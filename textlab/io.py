@@ -23,6 +23,7 @@ from __future__ import annotations
 import bz2
 import codecs
 import contextlib
+import errno
 import gzip
 import io
 import itertools
@@ -35,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from .errors import DataError, UsageError
+from .errors import DataError, ParameterError, UsageError
 
 #: Bytes read per step. Large enough that per-chunk Python overhead vanishes,
 #: small enough that NumPy temporaries stay in the CPU caches.
@@ -47,6 +48,10 @@ _MAGIC: dict[bytes, Callable[[IO[bytes]], BinaryIO]] = {
     b"BZh": bz2.BZ2File,  # type: ignore[dict-item]
     b"\xfd7zXZ\x00": lzma.LZMAFile,  # type: ignore[dict-item]
 }
+
+#: What reading a damaged compressed file raises (gzip's BadGzipFile and bz2's
+#: errors are OSErrors; xz has its own); a truncated one raises EOFError.
+CORRUPT = (OSError, lzma.LZMAError)
 
 ProgressCallback = Callable[[int, "int | None"], None]
 
@@ -221,7 +226,9 @@ class TextReader:
         stream, counter = open_binary(path)
         base = self.bytes_read
         try:
-            source = self._utf8(stream) if self.encoding is None else self._recode(stream)
+            head = stream.read(max(self.chunk_size, 4))  # a byte-order mark is up to 4 bytes
+            encoding = self.encoding or wide_encoding(head, describe(path))
+            source = self._utf8(stream, head) if encoding is None else self._recode(stream, head, encoding, path)
             for chunk in source:
                 self.bytes_read = base + counter.count
                 if self.on_progress:
@@ -230,7 +237,7 @@ class TextReader:
                     yield chunk
         except EOFError:
             raise DataError(f"{describe(path)}: compressed data ends early (truncated file?)") from None
-        except (OSError, lzma.LZMAError, gzip.BadGzipFile) as e:
+        except CORRUPT as e:
             if isinstance(e, BrokenPipeError):
                 raise
             raise DataError(f"{describe(path)}: cannot read ({e})") from None
@@ -238,27 +245,18 @@ class TextReader:
             if stream is not sys.stdin.buffer:
                 stream.close()
 
-    def _utf8(self, stream: BinaryIO) -> Iterator[bytes]:
+    def _utf8(self, stream: BinaryIO, head: bytes) -> Iterator[bytes]:
+        if head.startswith(BOM):
+            head = head[3:]
         carry = b""
-        first = True
-        while True:
-            raw = stream.read(self.chunk_size)
-            if not raw:
-                break
+        raw = head
+        while raw:
             buf = carry + raw if carry else raw
-            if first:
-                if len(buf) < 3 and BOM.startswith(buf):
-                    carry = buf  # maybe half a BOM; wait for more
-                    continue
-                if buf.startswith(BOM):
-                    buf = buf[3:]
-                first = False
             cut = _incomplete_tail(buf)
             body, carry = buf[:cut], buf[cut:]
             yield self._validate(body)
+            raw = stream.read(self.chunk_size)
         if carry:
-            if first and carry == BOM[: len(carry)] and len(carry) == 3:
-                return
             yield self._validate(carry)
 
     def _validate(self, body: bytes) -> bytes:
@@ -274,20 +272,68 @@ class TextReader:
             self.invalid_bytes += bad
             return text.encode("utf-8")
 
-    def _recode(self, stream: BinaryIO) -> Iterator[bytes]:
-        assert self.encoding is not None
-        decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
+    def _recode(self, stream: BinaryIO, head: bytes, encoding: str, path: str) -> Iterator[bytes]:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        raw = head
         while True:
-            raw = stream.read(self.chunk_size)
             final = not raw
-            text = decoder.decode(raw, final=final)
+            try:
+                text = decoder.decode(raw, final=final)
+            except UnicodeError as e:  # utf-16/utf-32 without a byte-order mark say which byte order
+                problem = f"{encoding}-le or {encoding}-be is needed: {describe(path)} has no byte-order mark ({e})"
+                raise ParameterError("encoding", problem) from None
             self.invalid_bytes += text.count("\ufffd")
             yield text.encode("utf-8")
             if final:
                 return
+            raw = stream.read(self.chunk_size)
+
+
+#: Byte-order marks of the encodings wider than a byte; UTF-32's first, since
+#: UTF-32-LE's mark begins with UTF-16-LE's.
+WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(head: bytes, name: str) -> str | None:
+    """UTF-16 or UTF-32 when ``head`` starts with its byte-order mark (Windows' Notepad
+    writes such files), None for UTF-8; refuse text that has NUL bytes in a pattern
+    only a wide encoding without a mark makes, rather than count its NULs as letters.
+
+    >>> wide_encoding("hi".encode("utf-16"), "f"), wide_encoding(b"hi", "f")
+    ('utf-16', None)
+    """
+    for bom, encoding in WIDE_BOMS:
+        if head.startswith(bom):
+            return encoding
+    sample = head[:4096]
+    if len(sample) >= 4 and sample.count(0) * 4 >= len(sample):
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        guess = "utf-16-le" if odd > 2 * even else "utf-16-be" if even > 2 * odd else "utf-32-le"
+        problem = f"{guess} is needed: {name} looks like {guess[:6].upper()} text without a byte-order mark"
+        raise ParameterError("encoding", problem)
+    return None
 
 
 # -- outputs ----------------------------------------------------------------
+class OutputError(DataError):
+    """An output cannot be written: the disk is full, the place is read-only, ... (exit 1).
+
+    >>> import errno
+    >>> str(OutputError.of("t.tsv", OSError(errno.ENOSPC, "No space left on device")))
+    't.tsv: cannot write: no space left on device'
+    """
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str], error: OSError, step: str = "") -> OutputError:
+        reason = (error.strerror or str(error)).rstrip(".")
+        return cls(f"{path}: cannot write{step}: {reason[:1].lower()}{reason[1:]}")
+
+
 def check_output_path(path: str | os.PathLike[str] | None) -> Path | None:
     """Fail now, with one line, if ``path`` cannot be written: a long job checks before it starts.
 
@@ -304,32 +350,84 @@ def check_output_path(path: str | os.PathLike[str] | None) -> Path | None:
     return target
 
 
+def writes_in_place(target: Path) -> bool:
+    """Whether ``target`` is written straight to rather than replaced: a device
+    (``/dev/null``), a FIFO, a terminal, ``/dev/stdout``.  Replacing one of those
+    with a regular file would break it (as root, ``-o /dev/null`` would replace
+    the system's) and its reader would get nothing."""
+    try:
+        return not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        return False  # not there yet (or a dangling link): a new regular file
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one existing file (by device and inode: links and ``./a`` too)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing so that it appears only once complete.
 
     ``None`` or ``-`` means standard output (written directly). Otherwise data
     goes to a temporary file in the same directory, renamed over ``path`` when
-    the block ends without an exception, and deleted when it does not.
+    the block ends without an exception, and deleted when it does not.  A
+    symbolic link is followed: what it points to is replaced, the link stays.
+    A device or a FIFO is written straight to (:func:`writes_in_place`).
+    Errors of the disk (full, read-only, no permission) become one
+    :class:`OutputError`; the old file stays as it was.
     """
     if path is None or str(path) == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
     target = check_output_path(path)
     assert target is not None
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    mode = "wb" if binary else "w"
+    text = {} if binary else {"encoding": "utf-8", "newline": ""}
+    if writes_in_place(target):
+        try:
+            with open(target, mode, **text) as f:  # type: ignore[call-overload]
+                yield f
+        except OSError as e:
+            if isinstance(e, BrokenPipeError) or not _is_write_error(e):
+                raise
+            raise OutputError.of(path, e) from None
+        return
+    real = Path(os.path.realpath(target))
     try:
-        with open(
-            fd, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else ""
-        ) as f:
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+    except OSError as e:  # no temporary file can be made beside the target (read-only, /proc, ...)
+        raise OutputError.of(path, e, f" (a temporary file in {real.parent}, renamed over it when done)") from None
+    done = False
+    try:
+        with open(fd, mode, **text) as f:  # type: ignore[call-overload]
             yield f
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        os.replace(tmp, real)
+        done = True
+    except OSError as e:
+        if not _is_write_error(e):
+            raise
+        raise OutputError.of(path, e) from None
+    finally:
+        if not done:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+#: What the disk or the file system says when a file cannot be written; other
+#: OSErrors inside an output block come from reading and are not ours to rename.
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR}
+)
+
+
+def _is_write_error(e: OSError) -> bool:
+    return e.errno in WRITE_ERRORS and not isinstance(e, BrokenPipeError)
 
 
 def _umask() -> int:
@@ -339,14 +437,29 @@ def _umask() -> int:
 
 
 # -- TSV --------------------------------------------------------------------
+#: What a TSV cell cannot hold as itself: the separators, and what tools mangle
+#: (a CR is eaten as a line ending, a NUL ends a C string); each is written as a
+#: backslash escape, as PostgreSQL's COPY and ClickHouse's TSV do.
+ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}
+_ESCAPE = str.maketrans(ESCAPES)
+_UNESCAPE = {v[1]: k for k, v in ESCAPES.items()}
+
+
+def _needs_escape(text: str) -> bool:
+    return "\t" in text or "\n" in text or "\\" in text or "\r" in text or "\0" in text
+
+
 def format_cell(value: object) -> str:
-    """How a value is written in TSV: floats with 6 significant digits, tabs and newlines escaped."""
+    r"""How a value is written in TSV: floats with 6 significant digits; tab, newline,
+    CR, NUL and backslash escaped.
+
+    >>> format_cell("a\tb\r\\"), format_cell(0.1234567)
+    ('a\\tb\\r\\\\', '0.123457')
+    """
     if isinstance(value, float):
         return f"{value:.6g}"
     text = str(value)
-    if "\t" in text or "\n" in text or "\\" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return text
+    return text.translate(_ESCAPE) if _needs_escape(text) else text
 
 
 def unescape_cell(text: str) -> str:
@@ -359,7 +472,7 @@ def unescape_cell(text: str) -> str:
         c = text[i]
         if c == "\\" and i + 1 < len(text):
             nxt = text[i + 1]
-            out.append({"t": "\t", "n": "\n", "\\": "\\"}.get(nxt, "\\" + nxt))
+            out.append(_UNESCAPE.get(nxt, "\\" + nxt))
             i += 2
         else:
             out.append(c)
@@ -378,7 +491,7 @@ def _format_column(values: Sequence) -> Sequence[str]:
             return list(map("{:.6g}".format, values))
         if kind is str:
             joined = "".join(values)
-            if "\t" not in joined and "\n" not in joined and "\\" not in joined:
+            if not _needs_escape(joined):
                 return values  # nothing to escape
     return [format_cell(v) for v in values]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codepoints import CharTable
-from .counting import NgramCounter, pack_rows, sum_by_key
+from .counting import MAX_ORDER, NgramCounter, pack_rows, sum_by_key
 from .errors import DataError, UsageError
 from .letters import count_letters
 from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
@@ -220,9 +220,15 @@ def table_from_rows(unit: str, ngrams: Iterable[tuple[int, str, int]]) -> NgramT
     return NgramTable(unit, np.array(orders, np.int64), arr, np.array(counts, np.int64), list(index))
 
 
+#: Counts read from a table must fit in NumPy's int64, with room to add tables up.
+LARGEST_COUNT = 1 << 62
+
+
 def read_table(path: str, unit: str = "char") -> NgramTable:
     """Read a table written by ``textlab ngrams`` (columns ``ngram``, ``count``, optionally ``order``)."""
-    from .io import read_tsv
+    from .io import describe, read_tsv
+
+    name = describe(path)
 
     header, rows = read_tsv(path, ["ngram", "count"])
     at_ngram, at_count = header.index("ngram"), header.index("count")
@@ -235,9 +241,14 @@ def read_table(path: str, unit: str = "char") -> NgramTable:
                 count = int(cells[at_count])
                 order = int(cells[at_order]) if at_order is not None else None
             except ValueError:
-                raise DataError(f"{path}:{number}: count and order must be whole numbers") from None
+                raise DataError(f"{name}:{number}: count and order must be whole numbers") from None
+            if not 0 <= count < LARGEST_COUNT:
+                problem = "is negative" if count < 0 else "is too large (a count is a 64-bit integer)"
+                raise DataError(f"{name}:{number}: count {cells[at_count]} {problem}")
             if order is None:
                 order = len(text) if unit == "char" else len(text.split(" "))
+            if not 1 <= order <= MAX_ORDER:
+                raise DataError(f"{name}:{number}: order {order} is not between 1 and {MAX_ORDER}")
             yield order, text, count
 
     return table_from_rows(unit, parsed())

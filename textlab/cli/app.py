@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -33,7 +34,7 @@ def _quiet_stdout() -> None:
 
 
 #: Library parameters whose option is not ``--`` + the name with dashes.
-FLAGS = {"k": "--add-k", "order": "-n"}
+FLAGS = {"k": "--add-k", "order": "-n", "n": "-n"}
 
 
 def flag_of(param: str) -> str:
@@ -51,6 +52,39 @@ def usage_line(e: ClickException) -> str:
     if isinstance(e, UsageError) and ctx is not None:
         message += f" (see '{ctx.command_path} --help')"
     return message
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's KeyboardInterrupt so that every
+    ``with`` block cleans up the same way (temporary files, the tour's directory)."""
+
+    def __init__(self, signal: int, name: str) -> None:
+        super().__init__(f"{name}: stopped")
+        self.signal = signal
+
+
+def _stop_on(signum: int, frame) -> None:
+    import signal
+
+    raise Terminated(signum, signal.Signals(signum).name)
+
+
+def handle_stop_signals() -> None:
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop_on)
+
+
+def os_error_line(e: OSError) -> str:
+    """``[Errno 28] No space left on device`` as ``cannot write standard output: no space left on device``."""
+    reason = (e.strerror or str(e)).rstrip(".")
+    reason = reason[:1].lower() + reason[1:]
+    if e.filename:
+        return f"{e.filename}: {reason}"
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write standard output: {reason}"
+    return reason
 
 
 class TextlabGroup(TyperGroup):
@@ -93,16 +127,19 @@ class TextlabGroup(TyperGroup):
         except ClickException as e:
             error_line(usage_line(e))
             rv = e.exit_code
-        except Abort:
-            print("textlab: interrupted", file=sys.stderr)
-            rv = 130
+        except Abort as e:  # click's word for a KeyboardInterrupt while it parsed or prompted
+            stop = e.__cause__ if isinstance(e.__cause__, Terminated) else None
+            print(f"textlab: {stop}" if stop else "textlab: interrupted", file=sys.stderr)
+            rv = 128 + stop.signal if stop else 130
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            rv = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit: a full disk or a closed pipe is caught below
+            return rv
         except (typer.Exit, typer.Abort, TyperException):
             raise
         except TextlabError as e:
@@ -114,9 +151,19 @@ class TextlabGroup(TyperGroup):
             # `textlab ... | head`: the reader left; stop quietly like cat does.
             _quiet_stdout()
             raise typer.Exit(141) from None
+        except Terminated as e:
+            print(f"textlab: {e}", file=sys.stderr)
+            raise typer.Exit(128 + e.signal) from None
         except KeyboardInterrupt:
             print("textlab: interrupted", file=sys.stderr)
             raise typer.Exit(130) from None
+        except OSError as e:
+            # what the system says of a file or a stream textlab did not name an error for
+            # (outputs to files are io.OutputError already): standard output on a full disk, say
+            if DEBUG:
+                raise
+            error_line(os_error_line(e))
+            raise typer.Exit(1) from None
         except MemoryError:
             if DEBUG:
                 raise
@@ -145,9 +192,51 @@ app = typer.Typer(
 )
 
 
-def command_app() -> typer.Typer:
-    """The typer app a command module puts its commands on (see ``TextlabGroup.get_command``)."""
-    return typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+class TextlabCommand(TyperCommand):
+    """Every textlab command: before it runs, no file it will write may be one it reads."""
+
+    def invoke(self, ctx):
+        refuse_overwriting_inputs(ctx)
+        return super().invoke(ctx)
+
+
+def refuse_overwriting_inputs(ctx) -> None:
+    """``textlab words a.txt -o a.txt`` would replace the input with the output: refuse, at once.
+
+    The outputs are the options checked by ``options.writable``; any other
+    option or argument naming an existing file is an input.  Files are
+    compared by device and inode, so ``./a.txt``, hard links and symbolic
+    links are caught too.
+    """
+    from .. import io
+    from ..errors import UsageError
+    from .options import writable
+
+    outputs: list[tuple[str, str]] = []  # (flag, path)
+    inputs: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        values = value if isinstance(value, list | tuple) else [value]
+        names = [str(v) for v in values if isinstance(v, str | os.PathLike) and str(v) != "-"]
+        if getattr(param.callback, "__wrapped__", param.callback) is writable:  # typer wraps callbacks
+            outputs += [(max(param.opts, key=len), name) for name in names]
+        else:
+            inputs += names
+    for flag, out in outputs:
+        for name in inputs:
+            if io.same_file(out, name):
+                raise UsageError(f"{flag} {out} is also an input ({name}): writing it would destroy it")
+
+
+class _CommandApp(typer.Typer):
+    def command(self, *args, cls=None, **kwargs):
+        return super().command(*args, cls=cls or TextlabCommand, **kwargs)
+
+
+def command_app(**settings) -> typer.Typer:
+    """The typer app a command module puts its commands on (see ``TextlabGroup.get_command``);
+    ``settings`` for a group of subcommands (``help``, ``no_args_is_help``)."""
+    return _CommandApp(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None, **settings)
 
 
 def _version(value: bool) -> None:
@@ -174,8 +263,12 @@ def main(argv: list[str] | None = None) -> None:
     if "--debug" in args:
         args.remove("--debug")
         DEBUG = True
+    handle_stop_signals()
     try:
         app(args=args, prog_name="textlab")
+    except Terminated as e:  # while click parses
+        print(f"textlab: {e}", file=sys.stderr)
+        sys.exit(128 + e.signal)
     except KeyboardInterrupt:  # Ctrl-C while click parses
         print("textlab: interrupted", file=sys.stderr)
         sys.exit(130)

@@ -24,6 +24,7 @@ from .lm_common import (
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
 from .output import emit_table, note
+from .progress import Meter, wanted
 
 if TYPE_CHECKING:
     from ..lm.model import LanguageModel
@@ -120,7 +121,7 @@ def generate(
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.sampling import Generator, Sampler, alphabet_mask
-    from ..lm.text import of_words, render
+    from ..lm.text import of_words
     from .parsing import parse_alphabet
 
     if words and unit is Unit.word:
@@ -136,21 +137,19 @@ def generate(
     allowed = alphabet_mask(model, letters, word_ends=words) if unit is Unit.char else None
     gen = Generator(model, Sampler(temperature, top_k, top_p), seed, allowed)
     size = length or (30 if words else 200 if unit is Unit.char else 40)
-    samples = []
-    for _ in range(count):
-        if words:
-            # A word has a letter: at order 1 the end marker can come first, so draw again (the
-            # tries are bounded in case a model makes nothing but empty words).
-            for _ in range(100):
-                drawn = gen.draw(start_ids(model, start), size, stop=lambda t: t == model.eos)
-                if start or drawn[0] != model.eos:
-                    break
-            samples.append((start + render(model, drawn)).strip())
-        else:
-            drawn = gen.draw(start_ids(model, start), size)
-            glue = " " if unit is Unit.word and start else ""
-            text = (start + glue + render(model, drawn)).rstrip("\n")
-            samples.append(text.replace("\n", " / ") if unit is Unit.word else text)
+    between = sep if sep is not None else "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
+    # each sample is written as it is drawn (a huge --length streams); progress shows on a long run
+    show = wanted(progress, own_work=True) and size * count >= LONG_RUN
+    with io.atomic_output(output) as out, Meter("generating", unit="tokens", show=show) as meter:
+        for i in range(count):
+            if i:
+                out.write(between)
+            if words:
+                out.write(_word_sample(gen, model, start, size))
+                continue
+            drawn = gen.stream(start_ids(model, start), size)
+            _write_sample(out, model, start, drawn, unit, lambda done, i=i: meter.update(i * size + done, size * count))
+        out.write("\n")
     if verbose:
         backoffs = gen.backoffs()
         for context, used in backoffs[:20]:
@@ -159,9 +158,54 @@ def generate(
             note(f"... and {len(backoffs) - 20} more unseen contexts")
         if not backoffs:
             note(f"every context was seen: order {model.order} throughout")
-    between = sep if sep is not None else "\n\n" if unit is Unit.char and not words and count > 1 else "\n"
-    with io.atomic_output(output) as out:
-        out.write(between.join(samples) + "\n")
+
+
+#: Tokens drawn in all before ``generate`` shows its progress (about a second of drawing).
+LONG_RUN = 100_000
+#: Tokens rendered and written at a time.
+BLOCK = 4096
+
+
+def _word_sample(gen, model: LanguageModel, start: str, size: int) -> str:
+    """One whole word from a letter model (``--words``)."""
+    from ..lm.text import render
+
+    # A word has a letter: at order 1 the end marker can come first, so draw again (the
+    # tries are bounded in case a model makes nothing but empty words).
+    for _ in range(100):
+        drawn = gen.draw(start_ids(model, start), size, stop=lambda t: t == model.eos)
+        if start or drawn[0] != model.eos:
+            break
+    return (start + render(model, drawn)).strip()
+
+
+def _write_sample(out, model: LanguageModel, start: str, drawn, unit: Unit, done) -> None:
+    """Write ``start`` and the drawn tokens as text, block by block: words spaced across blocks,
+    line breaks shown as `` / `` between words, and none at the end of the sample."""
+    from itertools import islice
+
+    from ..lm.text import render
+
+    word = unit is Unit.word
+    out.write(start)
+    held = ""  # trailing line breaks: written only if more text follows
+    after_word = bool(start)  # the text so far ends with a word: the next word needs a space
+    written = 0
+    while block := list(islice(drawn, BLOCK)):
+        written += len(block)
+        piece = render(model, block)
+        if word and after_word and piece and not piece.startswith("\n"):
+            piece = " " + piece
+        body = piece.rstrip("\n")
+        if body:
+            text = held + body
+            out.write(text.replace("\n", " / ") if word else text)
+            held = piece[len(body) :]
+            after_word = not held
+        elif piece:
+            held += piece
+            after_word = False
+        done(written)
 
 
 def show_context(model: LanguageModel, context: tuple[int, ...]) -> str:

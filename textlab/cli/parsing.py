@@ -21,6 +21,8 @@ def parse_orders(n: int | None, orders: str | None) -> list[int]:
         if n is None or n < 1:
             raise UsageError("-n must be at least 1")
         return [n]
+    from ..counting import MAX_ORDER
+
     out: set[int] = set()
     for part in orders.split(","):
         lo, _, hi = part.partition("-")
@@ -30,6 +32,8 @@ def parse_orders(n: int | None, orders: str | None) -> list[int]:
             raise UsageError(f"--orders {orders!r}: expected a range like 1-3 or a list like 1,2,5") from None
         if high < low:
             raise UsageError(f"--orders {orders!r}: write a range low to high, e.g. {high}-{low}")
+        if high > MAX_ORDER:  # before range() makes a list of a billion orders
+            raise UsageError(f"--orders {orders!r}: orders go up to {MAX_ORDER}")
         out.update(range(low, high + 1))
     if not out or min(out) < 1:
         raise UsageError(f"--orders {orders!r}: orders start at 1")

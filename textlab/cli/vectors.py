@@ -10,7 +10,7 @@ import typer
 
 from .. import io
 from ..errors import DataError, UsageError
-from .app import command_app
+from .app import command_app, error_line
 from .options import FormatOpt, NoHeader, Output, writable
 from .output import emit_table, note, warn
 
@@ -28,16 +28,31 @@ VectorsFile = Annotated[
 Limit = Annotated[
     int | None, typer.Option("--limit", min=1, help="Keep only the N most frequent words (the file's first N).")
 ]
+# Counts have a floor (click checks it) and no ceiling: more than there are words means all
+# of them, as in gensim, so a large number is never an error nor a large allocation.
 TopN = Annotated[int, typer.Option("--top", "-k", min=1, help="How many answers.")]
 
 
 def open_vectors(path: str, limit: int | None) -> Vectors:
+    """The vectors of ``path``; a vector with inf or nan is an error (the loader names its line),
+    all-zero vectors are kept but left out of every answer, with one warning naming them."""
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..vectors import formats
     from ..vectors.keyed import Vectors
 
     words, matrix = formats.load(path, limit)
-    return Vectors(words, matrix)
+    v = Vectors(words, matrix)
+    if v.zero.any():
+        zero = v.zero_words
+        which = "1 word whose vector is" if len(zero) == 1 else f"{len(zero):,} words whose vectors are"
+        warn(f"{path}: left out {which} all zeros (no direction to compare): {listed(zero)}")
+    return v
+
+
+def listed(words: list[str], at_most: int = 5) -> str:
+    """``'a', 'b', 'c' and 12 more``: a warning names a few, not thousands."""
+    shown = ", ".join(repr(w) for w in words[:at_most])
+    return f"{shown} and {len(words) - at_most:,} more" if len(words) > at_most else shown
 
 
 class Method(str, Enum):
@@ -96,8 +111,11 @@ def analogy(
 ) -> None:
     """A is to B as C is to ...? Ranked answers, the three query words left out.
 
-    Without words, reads questions 'A B C' (one per line) from standard input
-    and answers them all at once.
+    Without words, reads questions 'A B C' (one per line; a fourth word, the
+    expected answer of questions-words.txt, is ignored) from standard input
+    and answers them all at once. A question that cannot be asked (an unknown
+    word, too few words) gets an error line on stderr and empty answers, so
+    the rows still line up with the questions; the exit status is then 1.
     """
     import numpy as np
 
@@ -109,27 +127,53 @@ def analogy(
         rows = v.analogy(a, b, c, topn=top or 5, method=method.value)
         emit_table(["word", "score"], rows, fmt=fmt, output=output, header=not no_header, bar_column="score")
         return
-    questions, asked = [], []
+    # one entry a question line: its words as shown, and its row in `questions` (None: failed)
+    asked: list[tuple[list[str], int | None]] = []
+    questions: list[list[int]] = []
     for number, (line, _) in enumerate(io.exact_lines(io.TextReader(["-"]).texts()), start=1):
         fields = line.split()
         if not fields or line.startswith(":"):
             continue
-        if len(fields) < 3:
-            raise DataError(f"line {number}: expected three words 'A B C', got {line!r}")
+        shown = (fields + ["", ""])[:3]
         try:
-            questions.append(v.ids(fields[:3]))
-        except DataError as e:
-            raise DataError(f"line {number}: {e}") from None
-        asked.append(fields[:3])
-    if not questions:
+            ids = _question_ids(v, fields)
+        except DataError as e:  # this question only: the rest are still answered
+            error_line(f"line {number}: {e}")
+            asked.append((shown, None))
+            continue
+        asked.append((shown, len(questions)))
+        questions.append(ids)
+    if not asked:
         raise DataError("no questions on standard input (lines 'A B C')")
-    best, scores = v.analogies(np.array(questions, np.int64), topn=top or 1, method=method.value)
-    rows = [
-        (*q, rank + 1, v.words[i], float(s))
-        for q, ids, ss in zip(asked, best.tolist(), scores.tolist())
-        for rank, (i, s) in enumerate(zip(ids, ss))
-    ]
-    emit_table(["a", "b", "c", "rank", "answer", "score"], rows, fmt=fmt, output=output, header=not no_header)
+    k = min(top or 1, len(v))  # as many answers as analogies() gives each question
+    best, scores = (
+        v.analogies(np.array(questions, np.int64), topn=k, method=method.value)
+        if questions
+        else (np.empty((0, k), np.int64), np.empty((0, k), np.float32))
+    )
+    ids_of, scores_of = best.tolist(), scores.tolist()
+    table: list[tuple] = []
+    for shown, at in asked:
+        answers = zip(ids_of[at], scores_of[at]) if at is not None else [(-1, 0.0)] * k
+        for rank, (i, score) in enumerate(answers, start=1):
+            # no answer (a failed question, or fewer candidates than --top): empty cells, same rows
+            table.append((*shown, rank, v.words[i], float(score)) if i >= 0 else (*shown, rank, "", ""))
+    emit_table(["a", "b", "c", "rank", "answer", "score"], table, fmt=fmt, output=output, header=not no_header)
+    if len(questions) < len(asked):  # the errors are said, line by line, above
+        raise typer.Exit(1)
+
+
+def _question_ids(v: Vectors, fields: list[str]) -> list[int]:
+    """The rows of a batch question's words A B C, or a ``DataError`` saying why it cannot be asked."""
+    from ..vectors.keyed import UnknownWord
+
+    if len(fields) not in (3, 4):
+        raise DataError(f"expected three words 'A B C', got {len(fields)}")
+    try:
+        # no close spellings in a batch: the search would cost more than the answers
+        return v.ids(fields[:3], suggest=False)
+    except UnknownWord as e:
+        raise DataError(f"unknown word {e.word!r}") from None
 
 
 @app.command(
@@ -178,7 +222,7 @@ def odd_one_out(
     emit_table(["word", "similarity_to_mean"], rows, fmt=fmt, output=output, header=not no_header)
 
 
-evaluate_app = typer.Typer(help="Score word vectors on the standard benchmarks.", no_args_is_help=True)
+evaluate_app = command_app(help="Score word vectors on the standard benchmarks.", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 
 
@@ -213,9 +257,12 @@ def analogies_command(
     rows += [
         (t.name, t.correct, t.total, t.accuracy) for t in (result.total(True), result.total(False), result.total())
     ]
+    if result.malformed.count:
+        warn(f"{questions}: {result.malformed}")
+    no_direction = " (or with an all-zero vector)" if v.zero[:restrict_vocab].any() else ""
     note(
         f"{result.questions:,} questions, {result.skipped:,} skipped: a word outside the "
-        f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors"
+        f"{min(restrict_vocab, len(v)):,} most frequent words of the vectors{no_direction}"
     )
     emit_table(["section", "correct", "questions", "accuracy"], rows, fmt=fmt, output=output, header=not no_header)
 
@@ -236,11 +283,16 @@ def similarity_command(
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
 ) -> None:
-    """Spearman and Pearson correlation between human similarity scores and the vectors' cosines."""
+    """Spearman and Pearson correlation between human similarity scores and the vectors' cosines.
+
+    Scores that are all equal (or cosines all equal) are an error: no correlation exists.
+    """
     from ..vectors.evaluate import evaluate_similarity
 
     v = open_vectors(vectors, None)
     r = evaluate_similarity(v, pairs, restrict_vocab)
+    if r.malformed.count:
+        warn(f"{pairs}: {r.malformed}")
     emit_table(
         ["pairs", "oov", "spearman", "pearson"],
         [(r.pairs, r.oov, r.spearman, r.pearson)],
@@ -279,8 +331,11 @@ def map_command(
 
     if bool(words) == bool(top):
         raise UsageError("give the words to place, or --top N (not both)")
+    import numpy as np
+
     v = open_vectors(vectors, limit)
-    ids = list(range(min(top, len(v)))) if top else v.ids(words or [])
+    # --top: the most frequent words that have a direction (an all-zero row was warned of)
+    ids = np.flatnonzero(~v.zero)[:top].tolist() if top else v.ids(words or [])
     if len(ids) < 2:
         raise UsageError("a map needs at least two words")
     labels = [v.words[i] for i in ids]

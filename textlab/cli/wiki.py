@@ -21,7 +21,7 @@ from .progress import Meter, wanted
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
-wiki_app = typer.Typer(
+wiki_app = command_app(
     help="Wikipedia as plain text: one article through the API, or every article of a dump.",
     no_args_is_help=True,
 )

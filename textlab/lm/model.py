@@ -28,6 +28,7 @@ distribution. V counts every token but <s> (which is never predicted),
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,8 +79,8 @@ class LanguageModel:
     def __init__(self, table: NgramTable, order: int | None = None, smoothing: str = "kn", k: float = 1.0) -> None:
         if smoothing not in SMOOTHINGS:
             raise UsageError(f"unknown smoothing {smoothing!r}: use one of {', '.join(SMOOTHINGS)}")
-        if k <= 0:
-            raise ParameterError("k", "must be positive")
+        if not 0 < k < math.inf:  # nan fails both comparisons
+            raise ParameterError("k", "must be a positive finite number", "1 is Laplace's, 0.01 a light touch")
         self.trie = Trie(table)
         self.order = self.trie.order if order is None else order
         if self.order > self.trie.order:

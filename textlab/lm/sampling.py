@@ -8,7 +8,8 @@ computed once and cached, so 10,000 characters take a fraction of a second.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +34,8 @@ class Sampler:
     top_p: float | None = None
 
     def __post_init__(self) -> None:
-        if self.temperature < 0:
-            raise ParameterError("temperature", "must be 0 or more")
+        if not 0 <= self.temperature < math.inf:  # nan fails both comparisons
+            raise ParameterError("temperature", "must be a finite number, 0 or more", "0 = greedy, 1 = the model")
         if self.top_k is not None and self.top_k < 1:
             raise ParameterError("top_k", "must be at least 1")
         if self.top_p is not None and not 0 < self.top_p <= 1:
@@ -48,9 +49,11 @@ class Sampler:
             return q
         q = p.astype(float)
         if self.temperature != 1:
-            with np.errstate(divide="ignore"):
-                logits = np.log(q) / self.temperature
-            q = np.exp(logits - logits.max())
+            # p ** (1/T) as exp((log p - log p_max) / T): the most probable token gets exp(0) = 1,
+            # so a tiny T (1e-308) overflows only to exp(-inf) = 0, never to inf / inf
+            with np.errstate(divide="ignore", over="ignore"):
+                logq = np.log(q)
+                q = np.exp((logq - logq.max()) / self.temperature)
         if self.top_k is not None and self.top_k < np.count_nonzero(q):
             keep = np.argsort(-q, kind="stable")[: self.top_k]  # ties: the lower id
             kept = np.zeros_like(q)
@@ -144,19 +147,24 @@ class Generator:
 
     def draw(self, history: list[int], length: int, stop: Callable[[int], bool] | None = None) -> list[int]:
         """``length`` new token ids continuing ``history`` (fewer if ``stop(token)`` says so)."""
+        return list(self.stream(history, length, stop))
+
+    def stream(self, history: list[int], length: int, stop: Callable[[int], bool] | None = None) -> Iterator[int]:
+        """The tokens of :meth:`draw`, one at a time as they are drawn: a sample of a
+        hundred million tokens is written as it goes, never held whole."""
         n = self.model.order
-        hist = list(history)
-        out: list[int] = []
+        hist = list(history[max(len(history) - (n - 1), 0) :]) if n > 1 else []
         for _ in range(length):
             context = tuple(hist[max(len(hist) - (n - 1), 0) :]) if n > 1 else ()
             cdf = self._table(context)
             token = int(np.searchsorted(cdf, self.rng.random() * cdf[-1], side="right"))
             token = min(token, len(cdf) - 1)
-            out.append(token)
+            yield token
             if stop is not None and stop(token):
-                break
+                return
             if token == self.model.eos:
                 hist = [self.model.bos]  # a segment ended: the next one starts afresh, as in training
-            else:
+            elif n > 1:
                 hist.append(token)
-        return out
+                if len(hist) > n - 1:
+                    del hist[0]  # only the last n - 1 tokens are context: the history stays small

@@ -8,10 +8,18 @@ The format is recognised from the file itself. Numbers are parsed by NumPy
 in one call over all rows (``np.fromstring``), not one by one in Python;
 only when the count comes out wrong does a slower pass find the line to
 blame.
+
+A vector with inf or nan (or a number too big for 32 bits, which becomes
+inf) is a ``DataError`` naming the word and its line: the file is corrupt or
+its training diverged, and every cosine with such a vector is NaN. gensim
+loads it and answers NaN later; refusing it here, where the line is known,
+is the one check every command shares. All-zero rows load as they are
+(``Vectors`` marks them as having no direction).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO
 
 import numpy as np
@@ -60,13 +68,15 @@ def _load_text(path: str, limit: int | None, encoding: str | None) -> tuple[list
         raise DataError(f"{path}: empty vectors file")
     header = _header(first)
     rows = [] if header else [first]
+    at = [] if header else [1]  # the line number of each row (blank lines are skipped)
     wanted = header[0] if header else None
     keep = min(x for x in (wanted, limit) if x is not None) if (wanted or limit) else None
-    for line in lines:
+    for number, line in enumerate(lines, start=2):
         if keep is not None and len(rows) >= keep:
             break
         if line.strip():
             rows.append(line)
+            at.append(number)
     if header and len(rows) < (keep or 0):
         raise DataError(f"{path}: the header says {header[0]:,} vectors, the file has {len(rows):,}")
     words, numbers = [], []
@@ -82,13 +92,36 @@ def _load_text(path: str, limit: int | None, encoding: str | None) -> tuple[list
     except ValueError:  # something that is not a number: find it
         values = np.empty(0, np.float32)
     if values.size != len(rows) * dim:
-        _blame(path, numbers, dim, first_line=2 if header else 1)
-    return words, values.reshape(len(rows), dim)
+        _blame(path, numbers, dim, at)
+    matrix = values.reshape(len(rows), dim)
+    _check_finite(path, words, matrix, lambda row: f"{path}:{at[row]}", lambda row, col: numbers[row].split()[col])
+    return words, matrix
 
 
-def _blame(path: str, numbers: list[str], dim: int, first_line: int) -> None:
+def _check_finite(
+    path: str,
+    words: list[str],
+    matrix: np.ndarray,
+    where: Callable[[int], str],
+    shown: Callable[[int, int], str],
+) -> None:
+    """Refuse a matrix with inf or nan: one pass at C speed when all is well; then name the first
+    bad row by ``where(row)`` (its line) and the value as the file wrote it, ``shown(row, column)``."""
+    if np.isfinite(matrix).all():
+        return
+    bad = np.flatnonzero(~np.isfinite(matrix).all(axis=1))
+    row = int(bad[0])
+    column = int(np.flatnonzero(~np.isfinite(matrix[row]))[0])
+    more = f"; {len(bad) - 1:,} more vectors like it" if len(bad) > 1 else ""
+    raise DataError(
+        f"{where(row)}: the vector of {words[row]!r} has {shown(row, column)[:30]!r}, not a finite 32-bit number",
+        f"a corrupt file, or a training run that diverged{more}",
+    )
+
+
+def _blame(path: str, numbers: list[str], dim: int, at: list[int]) -> None:
     """Find the row that broke the parse (too few or too many numbers, or not a number) and say so."""
-    for number, rest in enumerate(numbers, start=first_line):
+    for number, rest in zip(at, numbers):
         fields = rest.split()
         for field in fields:
             try:
@@ -126,6 +159,10 @@ def _load_binary(path: str, limit: int | None) -> tuple[list[str], np.ndarray]:
         words.append(data[at:space].decode("utf-8", errors="replace"))
         matrix[row] = np.frombuffer(data, dtype="<f4", count=dim, offset=space + 1)
         at = space + 1 + width
+    # a binary file has no lines to point at: the vector's number, from 1
+    _check_finite(
+        path, words, matrix, lambda row: f"{path}: vector {row + 1:,}", lambda row, col: str(matrix[row, col])
+    )
     return words, matrix
 
 

@@ -27,6 +27,7 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 from ..errors import DataError
+from ..io import CORRUPT
 from .markup import Namespaces, clean
 
 _READ_SIZE = 1 << 20
@@ -157,7 +158,7 @@ class DumpParser:
                     chunk = ahead.result()
                 except EOFError:
                     raise DumpError("the compressed dump ends early (truncated download?)", self.pages_done) from None
-                except OSError as e:  # corrupt compressed data
+                except CORRUPT as e:  # damaged compressed data
                     raise DumpError(f"the dump cannot be decompressed ({e})", self.pages_done) from None
                 if chunk:
                     ahead = reader.submit(read, _READ_SIZE)

@@ -42,6 +42,14 @@ def batch_size(vocab: int) -> int:
     return min(BATCH, max(4, vocab // 4))
 
 
+#: Bounds on the settings, checked before the corpus is read: beyond them a run is
+#: a mistake (a typo's extra zeros) that would otherwise fail deep in training.
+MAX_DIM = 10_000
+MAX_WINDOW = 100
+MAX_NEGATIVE = 100
+MAX_EPOCHS = 10_000
+
+
 @dataclass
 class Settings:
     """The C tool's defaults, except that skip-gram is the default mode."""
@@ -63,12 +71,19 @@ class Settings:
         """One clear line for a setting that cannot train (the comparisons also refuse nan)."""
         if self.dim < 1:
             raise ParameterError("dim", "must be at least 1", "100 is the usual")
-        if self.window < 1:
-            raise ParameterError("window", "must be at least 1")
-        if self.negative < 1:
-            raise ParameterError("negative", "must be at least 1", "textlab trains with negative sampling")
-        if self.epochs < 1:
-            raise ParameterError("epochs", "must be at least 1")
+        if self.dim > MAX_DIM:
+            raise ParameterError("dim", f"must be at most {MAX_DIM}", "300 is already a big model")
+        if not 1 <= self.window <= MAX_WINDOW:
+            # reaches are drawn as int8; a window of 100 already spans a paragraph
+            raise ParameterError("window", f"must be between 1 and {MAX_WINDOW}", "5 is the usual")
+        if not 1 <= self.negative <= MAX_NEGATIVE:
+            raise ParameterError(
+                "negative", f"must be between 1 and {MAX_NEGATIVE}", "5 is the usual; textlab trains with negatives"
+            )
+        if not 1 <= self.epochs <= MAX_EPOCHS:
+            raise ParameterError("epochs", f"must be between 1 and {MAX_EPOCHS}")
+        if self.seed < 0:
+            raise ParameterError("seed", "must be 0 or more")
         if self.alpha is not None and not 0 < self.alpha < 10:
             raise ParameterError("alpha", "must be a positive number", "0.025 is the usual, 0.05 for CBOW")
         if not 0 <= self.sample < 1:
