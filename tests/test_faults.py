@@ -240,6 +240,7 @@ READERS = [
     ["lm"],
     ["generate"],
     ["predict", "th"],
+    ["perplexity", "--train", "{text}"],
     ["word2vec", "--min-count", "1", "-o", "{out}.vec"],
     ["wiki", "dump"],
 ]
@@ -247,10 +248,10 @@ READERS = [
 
 @pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
 @pytest.mark.parametrize("command", READERS, ids=[c[0] for c in READERS])
-def test_corrupt_compressed_input_is_one_line(tmp_path: Path, command, kind):
+def test_corrupt_compressed_input_is_one_line(tmp_path: Path, text: Path, command, kind):
     damage = "truncated" if kind == "gz" else "corrupt"
     bad = _compressed(tmp_path, kind, damage)
-    argv = [c.format(out=tmp_path / "out") for c in command]
+    argv = [c.format(out=tmp_path / "out", text=text) for c in command]
     line = one_error(textlab(*argv, str(bad)))
     assert str(bad) in line
     assert not list(tmp_path.glob("out*"))

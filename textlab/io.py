@@ -103,18 +103,29 @@ def _open_raw(path: str) -> BinaryIO:
         raise DataError(f"{path}: cannot open ({e.strerror})") from None
 
 
+def open_input(path: str) -> tuple[io.BufferedReader, _CountingReader]:
+    """Open ``path`` (or ``-``) for reading its raw bytes, buffered (so its first
+    bytes can be peeked at), and the counter of bytes read."""
+    counter = _CountingReader(_open_raw(path))
+    return io.BufferedReader(counter, buffer_size=CHUNK_SIZE), counter
+
+
+def decompressed(buffered: io.BufferedReader) -> BinaryIO:
+    """The stream itself, or its gzip/bzip2/xz decompression, by its magic bytes."""
+    head = buffered.peek(6)[:6]
+    for magic, opener in _MAGIC.items():
+        if head.startswith(magic):
+            return opener(buffered)
+    return buffered  # BufferedReader is a BinaryIO in all but name
+
+
 def open_binary(path: str) -> tuple[BinaryIO, _CountingReader]:
     """Open ``path`` for reading, decompressing gzip/bzip2/xz by their magic bytes.
 
     Returns the (possibly decompressing) stream and the counter of raw bytes read.
     """
-    counter = _CountingReader(_open_raw(path))
-    buffered = io.BufferedReader(counter, buffer_size=CHUNK_SIZE)
-    head = buffered.peek(6)[:6]
-    for magic, opener in _MAGIC.items():
-        if head.startswith(magic):
-            return opener(buffered), counter
-    return buffered, counter  # BufferedReader is a BinaryIO in all but name
+    buffered, counter = open_input(path)
+    return decompressed(buffered), counter
 
 
 def input_size(paths: Iterable[str]) -> int | None:

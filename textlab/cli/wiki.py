@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import sys
+import os
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -11,7 +10,7 @@ import typer
 
 from .. import io
 from ..errors import UsageError
-from ..wiki import Article, DumpError, DumpParser, articles
+from ..wiki import DumpError
 from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import command_app
 from .options import Output
@@ -30,10 +29,6 @@ app.add_typer(wiki_app, name="wiki")
 
 def _write_text(out: IO[str], title: str, text: str) -> None:
     out.write(f"{title}\n{text}\n\n")
-
-
-def _write_jsonl(out: IO[str], article: Article) -> None:
-    out.write(json.dumps({"id": article.id, "title": article.title, "text": article.text}, ensure_ascii=False) + "\n")
 
 
 @wiki_app.command(
@@ -108,6 +103,25 @@ def dump(
             "--namespace", help="Namespaces to keep (repeatable).  [default: 0, articles]", show_default=False
         ),
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes extracting at once.  [default: the machine's cores]",
+            show_default=False,
+        ),
+    ] = None,
+    index: Annotated[
+        str | None,
+        typer.Option(
+            "--index",
+            help="The multistream dump's index file (...-multistream-index.txt.bz2): where its streams start. "
+            "Without it they are found by their headers.",
+            metavar="FILE",
+        ),
+    ] = None,
     output: Output = None,
     progress: ProgressOpt = False,
 ) -> None:
@@ -118,10 +132,13 @@ def dump(
     magic words are removed; link text, bold and italic text, headings and
     list items are kept.
     """
+    from ..wiki.parallel import Settings, article_texts, read_index
+
     if fmt not in ("text", "jsonl"):
         raise UsageError(f"--format {fmt!r}: use text or jsonl")
-    keep = namespace or [0]
-    write = _write_jsonl if fmt == "jsonl" else lambda out, a: _write_text(out, a.title, a.text)
+    settings = Settings(keep=tuple(namespace or [0]), min_words=min_words, fmt=fmt)
+    jobs = jobs or os.cpu_count() or 1
+    offsets = read_index(index) if index is not None else None
     written = 0
     failure: DumpError | None = None
     meter = Meter("dump", "{articles:,} articles", show=wanted(progress, files))
@@ -131,22 +148,18 @@ def dump(
     with io.atomic_output(output) as out, meter:
         done_bytes = 0
         for path in files:
-            stream, counter = io.open_binary(path)
-            parser = DumpParser(stream)
+            read = 0
             try:
-                for article in articles(parser, parser.namespaces, keep, min_words):
-                    write(out, article)
+                for text, read in article_texts(path, settings, jobs, offsets):
+                    out.write(text)
                     written += 1
-                    meter.update(done_bytes + counter.count, total, articles=written)
+                    meter.update(done_bytes + read, total, articles=written)
                     if limit is not None and written >= limit:
                         break
             except DumpError as e:
                 failure = DumpError(f"{io.describe(path)}: {e}", e.pages_done)
                 break
-            finally:
-                done_bytes += counter.count
-                if stream is not sys.stdin.buffer:
-                    stream.close()
+            done_bytes += read
             if limit is not None and written >= limit:
                 break
         if failure is not None and written == 0:
