@@ -8,7 +8,7 @@
 What is timed, each the median of --repeat runs of the whole command (interpreter
 start-up included for both):
   * wikiextractor - `python -m wikiextractor.WikiExtractor --no-templates --processes 1 -q -o DIR DUMP`
-  * textlab       - `textlab wiki dump DUMP > /dev/null`
+  * textlab       - `textlab wiki dump --jobs 1 DUMP > /dev/null`  (one process: see bench_wiki_parallel.py)
 Both read the same .bz2 file, so decompression is charged to both. Peak memory
 comes from /usr/bin/time -v (maximum resident set size); --scale writes a dump
 whose pages are the sample's repeated N times, to show memory does not grow.
@@ -84,7 +84,7 @@ def main() -> None:
             str(out_dir),
             str(args.dump),
         ]
-        ours = [*TEXTLAB, "wiki", "dump", str(args.dump)]
+        ours = [*TEXTLAB, "wiki", "dump", "--jobs", "1", str(args.dump)]
         unpacked = len(bz2.open(args.dump).read()) if args.dump.suffix == ".bz2" else args.dump.stat().st_size
         timed(peer, 1), timed(ours, 1)  # warm the page cache and imports
         t_peer = timed(peer, args.repeat)
@@ -106,7 +106,7 @@ def main() -> None:
             big = scaled_dump(tmp / "big.xml.gz", args.scale)
             xml_mb = unpacked * args.scale / 1e6
             t = time.perf_counter()
-            rss = peak_rss_mb([*TEXTLAB, "wiki", "dump", str(big)])
+            rss = peak_rss_mb([*TEXTLAB, "wiki", "dump", "--jobs", "1", str(big)])
             t = time.perf_counter() - t
             print(
                 f"peak memory, textlab wiki dump on {xml_mb:.0f} MB of XML (the sample x{args.scale}): "
