@@ -149,6 +149,15 @@ def test_an_output_that_is_an_input_is_refused(command, text: Path):
     assert text.read_text() == TEXT
 
 
+def test_a_tokenizer_is_not_overwritten_by_its_training(tmp_path: Path, text: Path):
+    model = tmp_path / "t.json"
+    assert textlab("bpe", "train", str(text), "--vocab-size", "300", "-o", str(model)).returncode == 0
+    before = model.read_bytes()
+    one_error(textlab("bpe", "train", str(model), "--vocab-size", "300", "-o", str(model)), status=2)
+    one_error(textlab("bpe", "encode", "-t", str(model), str(text), "-o", str(text)), status=2)
+    assert model.read_bytes() == before and text.read_text() == TEXT
+
+
 def test_vectors_are_not_overwritten_by_their_own_query(tmp_path: Path):
     vectors = tmp_path / "v.txt"
     vectors.write_text("3 2\nking 1 0\nqueen 0.9 0.1\nman 0 1\n")
@@ -242,6 +251,7 @@ READERS = [
     ["predict", "th"],
     ["perplexity", "--train", "{text}"],
     ["word2vec", "--min-count", "1", "-o", "{out}.vec"],
+    ["bpe", "train", "--vocab-size", "300", "-o", "{out}.json"],
     ["wiki", "dump"],
 ]
 

@@ -26,6 +26,11 @@ from itertools import pairwise
 from ..errors import UsageError
 from .model import BPEModel
 
+#: The longest text the command line asks ``explain`` about: its table has a row for every merge
+#: applied (up to one a character), each listing all the pieces, so it grows with the square of
+#: the length; 2,000 characters make at most some MB (a long text is for ``bpe encode``).
+MAX_EXPLAIN = 2000
+
 _VISIBLE = str.maketrans({" ": "␣", "\n": "↵", "\r": "␍", "\t": "⇥", "▁": "␣"})
 
 

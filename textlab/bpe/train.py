@@ -6,6 +6,18 @@ replaced): nothing but the libraries' own statistics is held in memory.
 Lines are given to ``tokenizers`` with their newline, exactly as its
 ``train(files)`` reads a file, so textlab learns the same merges.
 
+What a line is to each trainer (a line ends at ``\n``; see textlab.bpe.lines):
+
+- tokenizers: the line and its newline; a line longer than ``MAX_PIECE``
+  characters goes in pieces cut between words, which hold the same words,
+  so the merges are the same. A plain UTF-8 file with such a line is
+  streamed rather than read by tokenizers, which would hold the line whole.
+- SentencePiece: a sentence, without its newline; blank lines are left
+  out, and a line longer than ``SPM_PIECE`` characters goes as several
+  sentences, since SentencePiece skips a sentence longer than
+  ``max_sentence_length`` bytes. It keeps a sample of ``input_sentence_size``
+  sentences (2 million, at most 4 KiB each).
+
 The defaults are those of GPT-2's tokenizer: byte-level BPE, whose base
 alphabet is the 256 bytes, so any string, in any script, can be encoded
 and decoded back exactly.
@@ -13,23 +25,41 @@ and decoded back exactly.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import io as _io
-from collections.abc import Iterable, Iterator
+import math
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import DataError, EmptyInput, ParameterError
 from ..io import plain_utf8_files
+from .lines import BATCH_CHARS, MAX_PIECE, batches, pieces
 
-#: Lines longer than this are cut at a space: a corpus that is one huge line (text8) still streams.
-MAX_LINE = 1 << 20
-#: SentencePiece skips sentences longer than this many bytes (its max_sentence_length).
-SPM_MAX_SENTENCE = 4096
+#: The largest vocabulary: more tokens than any tokenizer in use has (GPT-4's has 100k, Gemma's 256k).
+#: tokenizers sets up its tables for vocab_size in advance, about 70 bytes a token (1e9 asked for
+#: 70 GB and aborted): 2**20 tokens keep that under 100 MB, on any machine.
+MAX_VOCAB = 1 << 20
+#: No pair is seen this often in a corpus of less than some terabytes: a higher min_frequency is a typo.
+MAX_MIN_FREQUENCY = 1 << 40
+#: SentencePiece's own limit on a piece's length (max_sentencepiece_length, 1 to 512).
+SPM_MAX_TOKEN = 512
+#: Lines are given to SentencePiece in pieces of at most this many characters: at most 4 bytes a
+#: character, they stay under SPM_MAX_SENTENCE bytes, the longest sentence it keeps (it skips longer ones).
+SPM_PIECE = 1024
+#: SentencePiece's max_sentence_length, in bytes: set, not left to its default (4192).
+SPM_MAX_SENTENCE = 4 * SPM_PIECE
 
 
 @dataclass
 class TrainOptions:
-    """What ``textlab bpe train`` asks of either backend."""
+    """What ``textlab bpe train`` asks of either backend; :meth:`check` (run on creation, and
+    again by the trainers) refuses values out of range before any work."""
 
     vocab_size: int = 8000
     byte_level: bool = True
@@ -39,42 +69,141 @@ class TrainOptions:
     character_coverage: float = 0.9995
     show_progress: bool = False
 
+    def __post_init__(self) -> None:
+        self.check()
 
-def _pieces(line: str, limit: int) -> Iterator[str]:
-    """``line`` cut before a space into pieces of at most about ``limit`` characters."""
-    while len(line) > limit:
-        cut = line.rfind(" ", 1, limit)
-        cut = cut if cut > 0 else limit
-        yield line[:cut]
-        line = line[cut:]
-    yield line
+    def check(self) -> None:
+        if not 1 <= self.vocab_size <= MAX_VOCAB:
+            raise ParameterError(
+                "vocab_size",
+                f"must be between 1 and {MAX_VOCAB:,}, not {self.vocab_size:,}",
+                "no tokenizer in use has more than about 256,000 tokens, and a corpus supports only so many merges",
+            )
+        if not 0 <= self.min_frequency <= MAX_MIN_FREQUENCY:
+            raise ParameterError(
+                "min_frequency",
+                f"must be between 0 and {MAX_MIN_FREQUENCY:,}, not {self.min_frequency:,}",
+                "no pair is seen that often in any corpus",
+            )
+        if self.max_token_length is not None and not 1 <= self.max_token_length <= MAX_PIECE:
+            raise ParameterError(
+                "max_token_length",
+                f"must be between 1 and {MAX_PIECE:,}, not {self.max_token_length:,}",
+                f"lines are cut into pieces of {MAX_PIECE:,} characters, so no token is longer anyway",
+            )
+        if not (math.isfinite(self.character_coverage) and 0.98 <= self.character_coverage <= 1):
+            raise ParameterError(
+                "character_coverage",
+                f"must be between 0.98 and 1, not {self.character_coverage}",
+                "SentencePiece accepts no other value",
+            )
+        spaced = [t for t in self.special_tokens if not t or any(c.isspace() for c in t)]
+        if spaced:
+            raise ParameterError(
+                "special_tokens",
+                f"cannot hold whitespace ({spaced[0]!r})",
+                "bpe encode writes tokens separated by spaces, and a token with a space would not decode back",
+            )
 
 
-def _cut(line: str, limit: int, end: str) -> list[str]:
-    pieces = list(_pieces(line, limit))
-    pieces[-1] += end  # the newline goes after the last piece only
-    return pieces
+T = TypeVar("T")
 
 
-def _batches(texts: Iterable[str], with_newline: bool, limit: int, size: int = 1000) -> Iterator[list[str]]:
-    """Lists of ``size`` lines (with their newline, as tokenizers reads a file, if ``with_newline``).
+def _interruptible(work: Callable[[], T]) -> T:
+    """``work()`` in a thread of its own, while this one waits for it in short, interruptible waits.
 
-    The work per line is one string concatenation; lines longer than
-    ``limit`` (rare) are cut before a space.
+    Both trainers run in native code that does not look at signals: Ctrl-C
+    (or SIGTERM) would be handled only when training is over, minutes later.
+    Waiting here, the main thread raises KeyboardInterrupt at once and the
+    command stops (exit 130, no model written), leaving the daemon thread
+    to be dropped with the process (see :func:`_end_abandoned`).
     """
-    end = "\n" if with_newline else ""
-    rest = ""
-    for text in texts:
-        lines = (rest + text).split("\n")
-        rest = lines.pop()
-        if max(map(len, lines), default=0) > limit:
-            lines = [piece for line in lines for piece in _cut(line, limit, end)]
-        elif end:
-            lines = [line + end for line in lines]
-        for at in range(0, len(lines), size):
-            yield lines[at : at + size]
-    if rest:
-        yield list(_pieces(rest, limit))
+    result: list[Any] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            result.append(work())
+        except BaseException as e:  # handed to the waiting thread, which raises it
+            failure.append(e)
+        finally:
+            done.set()
+
+    # an Event, not Thread.join: a join that Ctrl-C interrupts marks the thread as stopped while
+    # it still runs (CPython 3.11's bpo-45274 handling), and is_alive() would then be wrong
+    thread = threading.Thread(target=target, name="textlab-bpe-train", daemon=True)
+    try:
+        thread.start()
+        while not done.wait(0.1):
+            pass
+    except BaseException as e:
+        if not done.is_set():
+            _abandoned.append(128 + getattr(e, "signal", signal.SIGINT))
+        raise
+    if failure:
+        raise failure[0]
+    return result[0]
+
+
+#: The exit status (128 + the signal) once a training thread has been left running.
+_abandoned: list[int] = []
+
+
+@atexit.register  # registered early, so it runs late: after the handlers of what is imported later
+def _end_abandoned() -> None:
+    """End the process here if a training thread still runs, before CPython finalises it.
+
+    Finalising, CPython stops a daemon thread with pthread_exit the next time
+    it takes the interpreter lock, unwinding the C++ (SentencePiece) or Rust
+    (tokenizers) frames beneath it: "terminate called without an active
+    exception", and the process aborts (exit -6) instead of exiting 130. The
+    atexit handlers run before that, so ending the process from one is clean;
+    everything textlab writes is closed (or removed) by then.
+    """
+    if _abandoned:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(_abandoned[0])
+
+
+def _has_long_line(paths: list[str], limit: int) -> bool:
+    """Whether a file may have a line longer than ``limit`` bytes, in one fast pass of ``find``.
+
+    A line longer than ``limit`` covers a whole aligned window of ``limit // 2``
+    bytes, so a window without a newline is looked for (which also answers
+    yes for some lines between half and all of ``limit``: harmless).
+    """
+    half = limit // 2
+    for path in paths:
+        with open(path, "rb") as f:
+            while block := f.read(half * 32):
+                for at in range(0, len(block) - half + 1, half):
+                    if block.find(b"\n", at, at + half) < 0:
+                        return True
+    return False
+
+
+def _lines_for_tokenizers(texts: Iterable[str]) -> Iterator[list[str]]:
+    """Batches of lines with their newline, as tokenizers reads a file, long lines cut in pieces:
+    the pieces hold the same words (see textlab.bpe.lines), so the same merges are learned."""
+    for batch in batches(pieces(texts), lines=1000, chars=BATCH_CHARS):
+        yield [text + "\n" if ended else text for text, _, ended in batch]
+
+
+def _sentences(texts: Iterable[str]) -> Iterator[str]:
+    """Lines with text, as SentencePiece's sentences, long ones cut into pieces of SPM_PIECE characters.
+
+    SentencePiece puts a ``▁`` before each sentence (its dummy prefix): a later
+    piece cut before a space loses that space, which the prefix gives back,
+    so the piece has the same words as in its line.
+    """
+    for text, first, _ in pieces(texts, limit=SPM_PIECE):
+        if not first and text.startswith(" "):
+            text = text[1:]
+        if text.strip():
+            yield text
 
 
 def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[str] | None = None):
@@ -87,6 +216,7 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
     """
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
+    options.check()
     if options.byte_level:
         alphabet = pre_tokenizers.ByteLevel.alphabet()
         smallest = len(alphabet) + len(options.special_tokens)
@@ -117,20 +247,22 @@ def train_tokenizers(texts: Iterable[str], options: TrainOptions, files: list[st
     )
     if files:
         plain, has_text = plain_utf8_files(files)
-        if plain:
+        # tokenizers reads a file a whole line at a time: a file with a line too long for that
+        # is streamed instead, in pieces
+        if plain and not (has_text and _has_long_line(files, MAX_PIECE)):
             if not has_text:
                 raise EmptyInput()
-            tokenizer.train(files, trainer=trainer)
+            _interruptible(lambda: tokenizer.train(files, trainer=trainer))
             return _check_alphabet(tokenizer, options)
     seen = {"lines": 0}
 
     def counted() -> Iterator[list[str]]:
-        for batch in _batches(texts, with_newline=True, limit=MAX_LINE):
+        for batch in _lines_for_tokenizers(texts):
             if not seen["lines"]:  # only until the first line with text: the check costs a pass
                 seen["lines"] = sum(1 for line in batch if line.strip())
             yield batch
 
-    tokenizer.train_from_iterator(counted(), trainer=trainer)
+    _interruptible(lambda: tokenizer.train_from_iterator(counted(), trainer=trainer))
     if seen["lines"] == 0:
         raise EmptyInput()
     return _check_alphabet(tokenizer, options)
@@ -155,14 +287,15 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
     """
     import sentencepiece as spm
 
+    options.check()
+    if options.max_token_length is not None and options.max_token_length > SPM_MAX_TOKEN:
+        raise ParameterError("max_token_length", f"must be at most {SPM_MAX_TOKEN} for SentencePiece (its own limit)")
     seen = {"lines": 0}
 
     def sentences() -> Iterator[str]:
-        for batch in _batches(texts, with_newline=False, limit=SPM_MAX_SENTENCE // 4):
-            for line in batch:
-                if line.strip():
-                    seen["lines"] += 1
-                    yield line
+        for line in _sentences(texts):
+            seen["lines"] += 1
+            yield line
 
     model = _io.BytesIO()
     settings: dict[str, Any] = dict(
@@ -174,6 +307,7 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
         byte_fallback=True,
         normalization_rule_name="identity",
         remove_extra_whitespaces=False,
+        max_sentence_length=SPM_MAX_SENTENCE,
         input_sentence_size=2_000_000,  # a sample of lines, as SentencePiece recommends for big corpora
         shuffle_input_sentence=True,
         user_defined_symbols=options.special_tokens,
@@ -182,7 +316,7 @@ def train_sentencepiece(texts: Iterable[str], options: TrainOptions) -> bytes:
     if options.max_token_length:
         settings["max_sentencepiece_length"] = options.max_token_length
     try:
-        spm.SentencePieceTrainer.train(**settings)
+        _interruptible(lambda: spm.SentencePieceTrainer.train(**settings))
     except RuntimeError as e:
         if seen["lines"] == 0:
             raise EmptyInput() from None

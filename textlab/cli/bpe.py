@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from enum import Enum
-from itertools import islice
 from pathlib import Path
-from typing import IO, Annotated
+from typing import Annotated
 
 import typer
 
 from .. import io
-from ..bpe.inspect import explain, is_byte_level, merges, readable
-from ..bpe.model import BPEModel, load_model
+from ..bpe.inspect import MAX_EXPLAIN, explain, is_byte_level, merges, readable
+from ..bpe.model import BPEModel, Encoded, decode_lines, encode_lines, load_model
 from ..bpe.train import TrainOptions, train_sentencepiece, train_tokenizers
-from ..errors import DataError, UsageError
+from ..errors import UsageError
 from .app import command_app
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
 from .output import emit_table, note, reading, warn
@@ -22,14 +20,11 @@ from .progress import wanted
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
-bpe_app = typer.Typer(
+bpe_app = command_app(
     help="Byte-pair-encoding tokenizers: train one on a corpus, encode and decode text, look inside.",
     no_args_is_help=True,
 )
 app.add_typer(bpe_app, name="bpe")
-
-#: Lines encoded per call: enough for the backends to spread the work over every core.
-BATCH = 10_000
 
 
 class Backend(str, Enum):
@@ -94,7 +89,7 @@ def train(
         float,
         typer.Option(
             "--character-coverage",
-            min=0.5,
+            min=0.98,
             max=1.0,
             help="(sentencepiece) Share of characters kept; the rarest fall back to bytes.",
         ),
@@ -106,6 +101,8 @@ def train(
 
     Byte-level BPE (GPT-2's kind) is the default: its alphabet is the 256
     bytes, so any text, in any script, encodes and decodes back exactly.
+    A line longer than 65,536 characters (1,024 for SentencePiece, which
+    skips longer sentences) is learned from in pieces cut between words.
     """
     specials = [s.strip() for s in (special_tokens or "").split(",") if s.strip()]
     options = TrainOptions(
@@ -147,16 +144,6 @@ def train(
     note(f"trained {kind} ({backend.value}): {size:,} tokens -> {output}")
 
 
-def _write_lines(out: IO[str], lines: list[str], ended: list[bool]) -> None:
-    out.write("".join(line + ("\n" if end else "") for line, end in zip(lines, ended)))
-
-
-def _line_batches(reader: io.TextReader) -> Iterator[tuple[list[str], list[bool]]]:
-    lines = io.exact_lines(reader.texts())
-    while batch := list(islice(lines, BATCH)):
-        yield [line for line, _ in batch], [end for _, end in batch]
-
-
 @bpe_app.command(
     epilog="Examples:\n\n"
     "  echo 'Tokens are pieces of words.' | textlab bpe encode -t tokenizer.json\n\n"
@@ -175,15 +162,21 @@ def encode(
 
     Pieces are written as the model spells them (a byte-level model writes a
     space as Ġ, SentencePiece as ▁), which is what makes `bpe decode` exact.
+    A line is the text up to a newline (a CR before it is part of the line);
+    one longer than 65,536 characters is encoded in pieces cut between words,
+    and its tokens are all written on its output line.
     """
     model = load_model(tokenizer)
+    seen = Encoded()
     with reading(files, encoding, progress) as reader, io.atomic_output(output) as out:
-        for lines, ended in _line_batches(reader):
-            if ids:
-                encoded = [" ".join(map(str, row)) for row in model.encode_ids(lines)]
-            else:
-                encoded = [" ".join(row) for row in model.encode_pieces(lines)]
-            _write_lines(out, encoded, ended)
+        for chunk in encode_lines(model, reader.texts(), ids, seen):
+            out.write(chunk)
+    if seen.unknown:
+        unk = model.pieces[model.unk_id] if model.unk_id is not None else "<unk>"
+        warn(
+            f"{seen.unknown:,} {unk} token(s) written: {tokenizer} has no token for those characters, and "
+            "decoding cannot give them back (a byte-level model, or SentencePiece with byte fallback, has none)"
+        )
 
 
 @bpe_app.command(
@@ -199,27 +192,15 @@ def decode(
     encoding: Encoding = None,
     progress: Progress = False,
 ) -> None:
-    """Turn lines of tokens (as `bpe encode` writes them) back into text, exactly."""
+    """Turn lines of tokens (as `bpe encode` writes them) back into text, exactly.
+
+    A line is a newline-ended line of tokens separated by single spaces; each
+    gives one line of text.
+    """
     model = load_model(tokenizer)
-    number = 0
     with reading(files, encoding, progress) as reader, io.atomic_output(output) as out:
-        for lines, ended in _line_batches(reader):
-            batch = []
-            for line in lines:
-                number += 1
-                fields = line.split(" ") if line else []
-                if ids:
-                    try:
-                        batch.append([int(f) for f in fields])
-                    except ValueError:
-                        raise DataError(
-                            f"line {number}: expected token ids (whole numbers)", "drop --ids to decode pieces"
-                        ) from None
-                    if any(not 0 <= i < model.vocab_size for i in batch[-1]):
-                        raise DataError(f"line {number}: a token id outside the vocabulary (0-{model.vocab_size - 1})")
-                else:
-                    batch.append(model.ids_of(fields, number))
-            _write_lines(out, model.decode(batch), ended)
+        for chunk in decode_lines(model, reader.texts(), ids):
+            out.write(chunk)
 
 
 def _rows_for_merges(model: BPEModel, top: int | None, raw: bool) -> list[tuple]:
@@ -258,6 +239,12 @@ def inspect(
     byte_level = is_byte_level(model)
     show = (lambda p: p) if raw else (lambda p: readable(p, byte_level))
     if explain_text is not None:
+        if len(explain_text) > MAX_EXPLAIN:
+            raise UsageError(
+                f"--explain takes at most {MAX_EXPLAIN:,} characters, not {len(explain_text):,}: "
+                "its table has a row for every merge, each with all the pieces",
+                "for a long text use bpe encode",
+            )
         steps = explain(model, explain_text)
         rows = [
             (
