@@ -205,6 +205,15 @@ def test_dev_stdout_is_standard_output(text: Path):
     assert r.stdout.startswith(b"the cat sat on the mat")
 
 
+def test_dev_stdout_appended_to_a_file_keeps_what_was_there(tmp_path: Path, text: Path):
+    log = tmp_path / "keep.log"
+    log.write_text("important old line\n")
+    shell = f"{sys.executable} -m textlab words {text} -o /dev/stdout >> {log}; echo after >> {log}"
+    assert subprocess.run(["bash", "-c", shell], timeout=120).returncode == 0
+    lines = log.read_text().splitlines()
+    assert lines[0] == "important old line" and lines[1].startswith("the cat sat") and lines[-1] == "after"
+
+
 # -- signals ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_stop_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signum: int, status: int):
@@ -228,6 +237,17 @@ def test_a_stop_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, s
 
 
 # -- corrupt compressed input: the same line in every command that reads text --------------------
+def test_damaged_deflate_data_is_one_line(tmp_path: Path):
+    """Bytes flipped inside a gzip member: zlib's own error, said as every other damaged file."""
+    data = bytearray(gzip.compress(TEXT.encode() * 20))
+    for at in range(len(data) // 2, len(data) // 2 + 16):
+        data[at] ^= 0xFF
+    bad = tmp_path / "bad.txt.gz"
+    bad.write_bytes(bytes(data))
+    for command in (["letters"], ["ngrams"], ["words"], ["zipf"]):
+        assert f"{bad}: cannot read" in one_error(textlab(*command, str(bad)))
+
+
 def _compressed(tmp_path: Path, kind: str, damage: str) -> Path:
     data = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](TEXT.encode() * 20)
     if damage == "truncated":
@@ -328,8 +348,9 @@ def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path):
 def test_utf16_without_a_mark_asks_for_the_encoding(tmp_path: Path):
     p = tmp_path / "raw.txt"
     p.write_bytes("hello world\n".encode("utf-16-le"))
-    assert "--encoding utf-16-le is needed" in one_error(textlab("letters", str(p)), status=2)
-    assert "utf-16-le or utf-16-be is needed" in one_error(textlab("letters", "--encoding", "utf-16", str(p)), status=2)
+    # exit 1: the data needs the option, the command line was not wrong
+    assert "--encoding utf-16-le is needed" in one_error(textlab("letters", str(p)))
+    assert "utf-16-le or utf-16-be is needed" in one_error(textlab("letters", "--encoding", "utf-16", str(p)))
     r = textlab("words", "--encoding", "utf-16-le", str(p))
     assert r.returncode == 0 and r.stdout == b"hello world\n"
 

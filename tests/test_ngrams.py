@@ -174,3 +174,28 @@ def test_long_orders_need_no_huge_table(run):
 def test_backwards_order_range_is_explained(run):
     result = run("ngrams", "--orders", "3-1", input="abc\n")
     assert result.exit_code == 2 and "low to high, e.g. 1-3" in result.stderr
+
+
+@pytest.mark.parametrize("unit", ["char", "word"])
+def test_reading_by_columns_equals_reading_by_rows(tmp_path, run, unit):
+    """The fast reader gives the very table the row-by-row reader gives: tokens, ids, order, counts."""
+    import numpy as np
+
+    from textlab.ngrams import _read_columns, _read_rows
+
+    text = "the cat sat\ton the mat\nthe dog \\ sat\n" * 50 + "ñandú é ü\n"
+    source = tmp_path / "t.txt"
+    source.write_text(text)
+    table = tmp_path / "t.tsv"
+    for orders in ("1-3", "2"):
+        r = run("ngrams", "--unit", unit, "--orders", orders, "--format", "tsv", str(source), "-o", str(table))
+        assert r.exit_code == 0, r.stderr
+        with_order = table.read_text().startswith("order\t")
+        rows = _read_rows(str(table), unit, "t")
+        columns = _read_columns(str(table), unit, "t", with_order)
+        assert columns is not None
+        assert columns.tokens == rows.tokens
+        for field in ("order", "rows", "counts"):
+            assert np.array_equal(getattr(columns, field), getattr(rows, field)), field
+    table.write_text("ngram\tcount\nab\t3\ncd\t4")  # no newline at the end: the row reader takes it
+    assert _read_columns(str(table), "char", "t", False) is None

@@ -52,10 +52,11 @@ class ParameterError(UsageError):
     ('min_count must be at least 1', '--min-count must be at least 1')
     """
 
-    def __init__(self, param: str, problem: str, hint: str | None = None) -> None:
+    def __init__(self, param: str, problem: str, hint: str | None = None, exit_code: int = 2) -> None:
         super().__init__(f"{param} {problem}", hint)
         self.param = param
         self.problem = problem
+        self.exit_code = exit_code  # 1 where the option is needed because of the data (an encoding)
 
     def as_option(self, flag: str) -> str:
         text = f"{flag} {self.problem}"

@@ -29,9 +29,11 @@ import io
 import itertools
 import lzma
 import os
+import re
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -50,8 +52,9 @@ _MAGIC: dict[bytes, Callable[[IO[bytes]], BinaryIO]] = {
 }
 
 #: What reading a damaged compressed file raises (gzip's BadGzipFile and bz2's
-#: errors are OSErrors; xz has its own); a truncated one raises EOFError.
-CORRUPT = (OSError, lzma.LZMAError)
+#: errors are OSErrors; gzip's damaged deflate data a zlib.error; xz has its own);
+#: a truncated one raises EOFError.
+CORRUPT = (OSError, lzma.LZMAError, zlib.error)
 
 ProgressCallback = Callable[[int, "int | None"], None]
 
@@ -292,7 +295,7 @@ class TextReader:
                 text = decoder.decode(raw, final=final)
             except UnicodeError as e:  # utf-16/utf-32 without a byte-order mark say which byte order
                 problem = f"{encoding}-le or {encoding}-be is needed: {describe(path)} has no byte-order mark ({e})"
-                raise ParameterError("encoding", problem) from None
+                raise ParameterError("encoding", problem, exit_code=1) from None
             self.invalid_bytes += text.count("\ufffd")
             yield text.encode("utf-8")
             if final:
@@ -326,7 +329,7 @@ def wide_encoding(head: bytes, name: str) -> str | None:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         guess = "utf-16-le" if odd > 2 * even else "utf-16-be" if even > 2 * odd else "utf-32-le"
         problem = f"{guess} is needed: {name} looks like {guess[:6].upper()} text without a byte-order mark"
-        raise ParameterError("encoding", problem)
+        raise ParameterError("encoding", problem, exit_code=1)
     return None
 
 
@@ -372,6 +375,22 @@ def writes_in_place(target: Path) -> bool:
         return False  # not there yet (or a dangling link): a new regular file
 
 
+_DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/(\d+))|/proc/(self|\d+)/fd/(\d+)")
+
+
+def descriptor_of(path: str | os.PathLike[str]) -> int | None:
+    """The open file descriptor a path names (``/dev/stdout`` is 1, ``/dev/fd/3`` is 3), or None.
+
+    >>> descriptor_of("/dev/stdout"), descriptor_of("/dev/fd/3"), descriptor_of("out.txt")
+    (1, 3, None)
+    """
+    match = _DESCRIPTOR.fullmatch(str(path))
+    if match is None or (match.group(3) not in (None, "self") and int(match.group(3)) != os.getpid()):
+        return None
+    named = {"stdout": 1, "stderr": 2}.get(match.group(1) or "")
+    return named if named is not None else int(match.group(2) or match.group(4))
+
+
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     """Whether two paths name one existing file (by device and inode: links and ``./a`` too)."""
     try:
@@ -395,10 +414,21 @@ def atomic_output(path: str | os.PathLike[str] | None, binary: bool = False) -> 
     if path is None or str(path) == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    target = check_output_path(path)
-    assert target is not None
     mode = "wb" if binary else "w"
     text = {} if binary else {"encoding": "utf-8", "newline": ""}
+    fd = descriptor_of(path)
+    if fd is not None:
+        # /dev/stdout on a file opened with >>: opening the path anew would truncate it (or replace it)
+        if fd in (1, 2):
+            stream = sys.stdout if fd == 1 else sys.stderr
+            yield stream.buffer if binary else stream
+            stream.flush()
+            return
+        with open(os.dup(fd), mode, **text) as f:  # type: ignore[call-overload]
+            yield f
+        return
+    target = check_output_path(path)
+    assert target is not None
     if writes_in_place(target):
         try:
             with open(target, mode, **text) as f:  # type: ignore[call-overload]

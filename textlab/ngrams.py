@@ -225,10 +225,27 @@ LARGEST_COUNT = 1 << 62
 
 
 def read_table(path: str, unit: str = "char") -> NgramTable:
-    """Read a table written by ``textlab ngrams`` (columns ``ngram``, ``count``, optionally ``order``)."""
+    """Read a table written by ``textlab ngrams`` (columns ``ngram``, ``count``, optionally ``order``).
+
+    Tables of millions of rows are read column by column: each block of text
+    is split into cells by ``str.split`` (C), the counts converted by NumPy,
+    the tokens numbered through one dict of the distinct ones.  A block that
+    does not parse cleanly is read again line by line, which names the bad line.
+    """
     from .io import describe, read_tsv
 
     name = describe(path)
+    header, _ = read_tsv(path, ["ngram", "count"])  # checks the header, names the file if it is not a table
+    if header == ["ngram", "count"] or header == ["order", "ngram", "count"]:
+        fast = _read_columns(path, unit, name, with_order=header[0] == "order")
+        if fast is not None:
+            return fast
+    return _read_rows(path, unit, name)
+
+
+def _read_rows(path: str, unit: str, name: str) -> NgramTable:
+    """The table read a row at a time: slow, and exact about what is wrong and where."""
+    from .io import read_tsv
 
     header, rows = read_tsv(path, ["ngram", "count"])
     at_ngram, at_count = header.index("ngram"), header.index("count")
@@ -252,3 +269,77 @@ def read_table(path: str, unit: str = "char") -> NgramTable:
             yield order, text, count
 
     return table_from_rows(unit, parsed())
+
+
+def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTable | None:
+    """The table read a block at a time with no Python step per row; None if any block
+    is not clean (a row with other than two or three cells, a count that is not a whole
+    number in range, an escape, an order that disagrees), so the row reader can say where."""
+    from .io import TextReader, unescape_cell
+
+    width = 3 if with_order else 2
+    texts: list[str] = []
+    counts: list[np.ndarray] = []
+    orders: list[np.ndarray] = []
+    rest, first = "", True
+    for chunk in TextReader([path]).texts():
+        block = rest + chunk
+        cut = block.rfind("\n") + 1
+        block, rest = block[:cut], block[cut:]
+        if first:
+            block = block[block.find("\n") + 1 :]  # the header, checked already
+            first = False
+        if not block:
+            continue
+        if "\r" in block or block.count("\t") != (width - 1) * block.count("\n"):
+            return None
+        cells = block[:-1].replace("\t", "\n").split("\n")
+        grams = cells[width - 2 :: width]
+        if "\\" in block:
+            grams = [unescape_cell(g) if "\\" in g else g for g in grams]
+        try:  # int() of each string, in C through map: faster than NumPy's string-to-int cast
+            column = cells[width - 1 :: width]
+            counts.append(np.fromiter(map(int, column), np.int64, len(column)))
+            if with_order:
+                orders.append(np.fromiter(map(int, cells[0::width]), np.int64, len(column)))
+        except (ValueError, OverflowError):
+            return None
+        texts += grams
+    if rest:  # a last row without its newline
+        return None
+    count = np.concatenate(counts) if counts else np.zeros(0, np.int64)
+    if count.size and (count.min() < 0 or count.max() >= LARGEST_COUNT):
+        return None
+    if unit == "char":
+        sizes = np.fromiter(map(len, texts), np.int64, len(texts))
+        tokens = list("".join(texts))
+    else:
+        sizes = np.fromiter(map(str.count, texts, [" "] * len(texts)), np.int64, len(texts)) + 1
+        tokens = " ".join(texts).split(" ") if texts else []
+    order = np.concatenate(orders) if with_order and orders else sizes
+    if len(order) and (not np.array_equal(order, sizes) or order.min() < 1 or order.max() > MAX_ORDER):
+        return None
+    ids, names = _token_ids(tokens, unit)
+    if len(ids) != int(sizes.sum()):
+        return None
+    high = int(order.max()) if len(order) else 1
+    rows = np.full((len(order), high), -1, np.int64)
+    starts = np.concatenate([[0], np.cumsum(order)[:-1]]) if len(order) else np.zeros(0, np.int64)
+    for j in range(high):  # column j of every row that has one: a gather per column, not per row
+        has = order > j
+        rows[has, j] = ids[starts[has] + j]
+    return NgramTable(unit, order, rows, count, names)
+
+
+def _token_ids(tokens: list[str], unit: str) -> tuple[np.ndarray, list[str]]:
+    """Ids of the tokens, numbered in order of first appearance, and the distinct tokens.
+
+    Words go through :class:`Vocabulary` (hashed with NumPy, no dict lookup per
+    word); characters, a small alphabet, through one dict.
+    """
+    if unit == "word":
+        vocab = Vocabulary()
+        ids = vocab.encode(" ".join(tokens).encode("utf-8")).astype(np.int64)
+        return ids, list(vocab.words)
+    index = {t: i for i, t in enumerate(dict.fromkeys(tokens))}
+    return np.fromiter(map(index.__getitem__, tokens), np.int64, len(tokens)), list(index)

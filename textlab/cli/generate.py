@@ -162,8 +162,9 @@ def generate(
 
 #: Tokens drawn in all before ``generate`` shows its progress (about a second of drawing).
 LONG_RUN = 100_000
-#: Tokens rendered and written at a time.
-BLOCK = 4096
+#: Tokens rendered and written at a time (a word model draws about a thousand a second
+#: on a big vocabulary: the first text shows at once).
+BLOCK = 256
 
 
 def _word_sample(gen, model: LanguageModel, start: str, size: int) -> str:

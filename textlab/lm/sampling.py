@@ -17,6 +17,9 @@ import numpy as np
 from ..errors import ParameterError, UsageError
 from .model import LanguageModel
 
+#: Memory the generator may keep in distributions of contexts already seen.
+CACHE_BYTES = 256 << 20
+
 
 @dataclass(frozen=True)
 class Sampler:
@@ -131,7 +134,9 @@ class Generator:
                 p = p / p.sum() if p.sum() > 0 else self.allowed / self.allowed.sum()
             q = self.sampler.reshape(p)
             cdf = np.cumsum(q)
-            if len(self._cdf) > 200_000:  # bound the cache on long runs over big vocabularies
+            # bound the cache by memory, not by contexts: a word model's cdf is 8 bytes a word of
+            # its vocabulary, so 200,000 of them over 30,000 words would be 48 GB
+            if len(self._cdf) * len(cdf) * 8 > CACHE_BYTES:
                 self._cdf.clear()
             self._cdf[context] = cdf
         return cdf
