@@ -9,6 +9,7 @@ computed once and cached, so 10,000 characters take a fraction of a second.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -122,11 +123,13 @@ class Generator:
         self.sampler = sampler
         self.rng = np.random.default_rng(None if seed is None else [seed, model.order])
         self.allowed = allowed
-        self._cdf: dict[tuple[int, ...], np.ndarray] = {}
+        self._cdf: OrderedDict[tuple[int, ...], np.ndarray] = OrderedDict()  # least recently used first
 
     def _table(self, context: tuple[int, ...]) -> np.ndarray:
         cdf = self._cdf.get(context)
-        if cdf is None:
+        if cdf is not None:
+            self._cdf.move_to_end(context)
+        else:
             p = self.model.distribution(list(context))
             if self.allowed is not None:
                 p = np.where(self.allowed, p, 0.0)
@@ -135,9 +138,10 @@ class Generator:
             q = self.sampler.reshape(p)
             cdf = np.cumsum(q)
             # bound the cache by memory, not by contexts: a word model's cdf is 8 bytes a word of
-            # its vocabulary, so 200,000 of them over 30,000 words would be 48 GB
-            if len(self._cdf) * len(cdf) * 8 > CACHE_BYTES:
-                self._cdf.clear()
+            # its vocabulary, so 200,000 of them over 30,000 words would be 48 GB; the contexts
+            # used least recently go first (the frequent ones, Zipf's head, stay)
+            while self._cdf and (len(self._cdf) + 1) * len(cdf) * 8 > CACHE_BYTES:
+                self._cdf.popitem(last=False)
             self._cdf[context] = cdf
         return cdf
 
