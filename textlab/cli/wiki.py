@@ -137,7 +137,8 @@ def dump(
     if fmt not in ("text", "jsonl"):
         raise UsageError(f"--format {fmt!r}: use text or jsonl")
     settings = Settings(keep=tuple(namespace or [0]), min_words=min_words, fmt=fmt)
-    jobs = jobs or os.cpu_count() or 1
+    # the cores this process may run on (a container or taskset may allow fewer than the machine has)
+    jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()) or 1
     offsets = read_index(index) if index is not None else None
     written = 0
     failure: DumpError | None = None
