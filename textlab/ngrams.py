@@ -236,6 +236,10 @@ def read_table(path: str, unit: str = "char") -> NgramTable:
 
     name = describe(path)
     header, _ = read_tsv(path, ["ngram", "count"])  # checks the header, names the file if it is not a table
+    if unit == "word" and header in (["ngram", "count"], ["order", "ngram", "count"]):
+        fast = _read_word_bytes(path, header[0] == "order")  # the big tables: millions of word n-grams
+        if fast is not None:
+            return fast
     if header == ["ngram", "count"] or header == ["order", "ngram", "count"]:
         fast = _read_columns(path, unit, name, with_order=header[0] == "order")
         if fast is not None:
@@ -269,6 +273,101 @@ def _read_rows(path: str, unit: str, name: str) -> NgramTable:
             yield order, text, count
 
     return table_from_rows(unit, parsed())
+
+
+def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
+    """A word table (``ngram``, ``count``, and ``order`` first if ``with_order``) read from its
+    bytes with NumPy alone: tabs and newlines found by comparison, numbers parsed digit by
+    digit, words numbered by :class:`Vocabulary`; None where that does not apply (escapes,
+    other columns, odd bytes), for the row reader to say what is wrong."""
+    from .io import TextReader
+
+    vocab = Vocabulary()
+    ids_parts: list[np.ndarray] = []
+    size_parts: list[np.ndarray] = []
+    count_parts: list[np.ndarray] = []
+    order_parts: list[np.ndarray] = []
+    rest, first = b"", True
+    cells = 3 if with_order else 2
+    for chunk in TextReader([path]).chunks():
+        block = rest + chunk
+        cut = block.rfind(b"\n") + 1
+        block, rest = block[:cut], block[cut:]
+        if first:
+            block = block[block.find(b"\n") + 1 :]
+            first = False
+        if not block:
+            continue
+        if b"\\" in block or b"\r" in block:
+            return None
+        arr = np.frombuffer(block, np.uint8)
+        ends = np.flatnonzero(arr == 10)
+        tabs = np.flatnonzero(arr == 9)
+        if len(tabs) != (cells - 1) * len(ends):
+            return None
+        tab = tabs.reshape(-1, cells - 1)
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        gram_from = tab[:, 0] + 1 if with_order else starts  # the n-gram's first byte
+        gram_to, count_from = tab[:, -1], tab[:, -1] + 1
+        if not ((gram_to > gram_from) & (tab[:, 0] > starts) & (count_from < ends)).all():
+            return None  # a tab out of place, or an empty cell
+        counts = _numbers(arr, count_from, ends)
+        orders = _numbers(arr, starts, tab[:, 0]) if with_order else None
+        if counts is None or (with_order and orders is None):
+            return None
+        count_parts.append(counts)
+        if orders is not None:
+            order_parts.append(orders)
+        # the words: each n-gram's bytes, one space between n-grams
+        keep = np.zeros(len(arr) + 1, np.int32)
+        np.add.at(keep, gram_from, 1)
+        np.add.at(keep, gram_to + 1, -1)
+        inside = np.cumsum(keep[:-1]) > 0  # gram bytes, and the tab that ends each
+        words = arr[inside].copy()
+        words[words == 9] = 32
+        spaces = np.concatenate([[0], np.cumsum(arr == 32)])
+        size_parts.append(spaces[gram_to] - spaces[gram_from] + 1)
+        ids_parts.append(vocab.encode(words.tobytes()).astype(np.int64))
+    if rest:
+        return None
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
+    order = np.concatenate(size_parts) if size_parts else np.zeros(0, np.int64)
+    if len(ids) != int(order.sum()) or (len(order) and (order.min() < 1 or order.max() > MAX_ORDER)):
+        return None  # a word with other whitespace inside (Vocabulary splits at any)
+    if with_order and not np.array_equal(np.concatenate(order_parts) if order_parts else order, order):
+        return None
+    count = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
+    return NgramTable("word", order, _rows_of(ids, order), count, list(vocab.words))
+
+
+_POWERS = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _numbers(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
+    """The whole numbers written in ``arr[lo[i]:hi[i]]`` (each 1 to 18 digits), or None."""
+    width = hi - lo
+    if not len(width):
+        return np.zeros(0, np.int64)
+    if width.min() < 1 or width.max() > 18:
+        return None
+    first = np.cumsum(width) - width
+    at = np.arange(int(width.sum())) - np.repeat(first, width) + np.repeat(lo, width)
+    digits = arr[at].astype(np.int64) - 48
+    if digits.min() < 0 or digits.max() > 9:
+        return None
+    place = np.repeat(hi, width) - 1 - at  # 0 for the last digit
+    return np.add.reduceat(digits * _POWERS[place], first)  # each row's digits are contiguous
+
+
+def _rows_of(ids: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Token ids laid out one n-gram a row, padded with -1 (a gather per column)."""
+    high = int(order.max()) if len(order) else 1
+    rows = np.full((len(order), high), -1, np.int64)
+    starts = np.concatenate([[0], np.cumsum(order)[:-1]]) if len(order) else np.zeros(0, np.int64)
+    for j in range(high):
+        has = order > j
+        rows[has, j] = ids[starts[has] + j]
+    return rows
 
 
 def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTable | None:
@@ -322,13 +421,7 @@ def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTab
     ids, names = _token_ids(tokens, unit)
     if len(ids) != int(sizes.sum()):
         return None
-    high = int(order.max()) if len(order) else 1
-    rows = np.full((len(order), high), -1, np.int64)
-    starts = np.concatenate([[0], np.cumsum(order)[:-1]]) if len(order) else np.zeros(0, np.int64)
-    for j in range(high):  # column j of every row that has one: a gather per column, not per row
-        has = order > j
-        rows[has, j] = ids[starts[has] + j]
-    return NgramTable(unit, order, rows, count, names)
+    return NgramTable(unit, order, _rows_of(ids, order), count, names)
 
 
 def _token_ids(tokens: list[str], unit: str) -> tuple[np.ndarray, list[str]]:
