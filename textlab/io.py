@@ -344,8 +344,13 @@ class OutputError(DataError):
 
     @classmethod
     def of(cls, path: str | os.PathLike[str], error: OSError, step: str = "") -> OutputError:
-        reason = (error.strerror or str(error)).rstrip(".")
-        return cls(f"{path}: cannot write{step}: {reason[:1].lower()}{reason[1:]}")
+        return cls(f"{path}: cannot write{step}: {os_reason(error)}")
+
+
+def os_reason(error: OSError) -> str:
+    """What the system says, as the rest of a textlab line (``No space left on device`` -> ``no space ...``)."""
+    reason = (error.strerror or str(error)).rstrip(".")
+    return reason[:1].lower() + reason[1:]
 
 
 def check_output_path(path: str | os.PathLike[str] | None) -> Path | None:

@@ -320,8 +320,8 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
             order_parts.append(orders)
         # the words: each n-gram's bytes, one space between n-grams
         keep = np.zeros(len(arr) + 1, np.int32)
-        np.add.at(keep, gram_from, 1)
-        np.add.at(keep, gram_to + 1, -1)
+        keep[gram_from] += 1  # each array's indices are distinct: plain fancy updates suffice
+        keep[gram_to + 1] -= 1
         inside = np.cumsum(keep[:-1]) > 0  # gram bytes, and the tab that ends each
         words = arr[inside].copy()
         words[words == 9] = 32

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import importlib
 import os
 import sys
@@ -78,11 +77,12 @@ def handle_stop_signals() -> None:
 
 def os_error_line(e: OSError) -> str:
     """``[Errno 28] No space left on device`` as ``cannot write standard output: no space left on device``."""
-    reason = (e.strerror or str(e)).rstrip(".")
-    reason = reason[:1].lower() + reason[1:]
+    from ..io import WRITE_ERRORS, os_reason
+
+    reason = os_reason(e)
     if e.filename:
         return f"{e.filename}: {reason}"
-    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM):
+    if e.errno in WRITE_ERRORS:  # files textlab writes say so themselves (io.OutputError): this is stdout
         return f"cannot write standard output: {reason}"
     return reason
 

@@ -14,7 +14,7 @@ from ..bpe.model import BPEModel, Encoded, decode_lines, encode_lines, load_mode
 from ..bpe.train import TrainOptions, train_sentencepiece, train_tokenizers
 from ..errors import UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, output_file
 from .output import emit_table, note, reading, warn
 from .progress import wanted
 
@@ -48,16 +48,7 @@ Ids = Annotated[bool, typer.Option("--ids", help="Token ids instead of pieces.")
     "  textlab bpe train --backend sentencepiece corpora/wikipedia-en.txt.xz --vocab-size 2000 -o en.model",
 )
 def train(
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output",
-            "-o",
-            callback=writable,
-            help="The model file to write (tokenizer.json, or .model).",
-            metavar="FILE",
-        ),
-    ],
+    output: Annotated[str, output_file("The model file to write (tokenizer.json, or .model).")],
     files: Inputs = None,
     vocab_size: Annotated[
         int,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +45,11 @@ def writable(value: str | None) -> str | None:
         except DataError as e:
             raise ClickException(str(e)) from None  # exit 1, one line, like any data error
     return value
+
+
+def output_file(help: str) -> Any:
+    """The ``-o FILE`` option of a command whose output must be a file (a model, vectors)."""
+    return typer.Option("--output", "-o", callback=writable, help=help, metavar="FILE")
 
 
 Output = Annotated[

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Annotated
+from typing import Annotated
 
 import typer
 
 from .. import io
 from ..errors import UsageError
-from ..wiki import DumpError
+from ..wiki import Article, DumpError
 from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import command_app
 from .options import Output
@@ -25,10 +25,6 @@ wiki_app = command_app(
     no_args_is_help=True,
 )
 app.add_typer(wiki_app, name="wiki")
-
-
-def _write_text(out: IO[str], title: str, text: str) -> None:
-    out.write(f"{title}\n{text}\n\n")
 
 
 @wiki_app.command(
@@ -69,11 +65,13 @@ def fetch(
     Several articles are separated by a blank line. Articles are cached on
     disk, so running the same command again needs no network.
     """
+    from ..wiki.parallel import format_article
+
     client = WikipediaClient(lang, user_agent, None if no_cache else (cache_dir or default_cache_dir()))
     fetched = [client.fetch(title, summary) for title in titles]  # all or nothing: fetch before writing
     with io.atomic_output(output) as out:
         for article in fetched:
-            _write_text(out, article.title, article.text)
+            out.write(format_article(Article(0, article.title, article.text)))  # as wiki dump writes one
 
 
 @wiki_app.command(

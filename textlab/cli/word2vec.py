@@ -9,7 +9,7 @@ import typer
 
 from .. import io
 from .app import command_app
-from .options import Encoding, Inputs, writable
+from .options import Encoding, Inputs, output_file, writable
 from .output import note, reading
 from .progress import Meter, wanted
 
@@ -35,16 +35,7 @@ def _show_training(meter: Meter) -> Callable[[TrainingProgress], None]:
     "  textlab wiki dump enwiki.xml.bz2 | textlab words | textlab word2vec -o enwiki.vec",
 )
 def word2vec(
-    output: Annotated[
-        str,
-        typer.Option(
-            "--output",
-            "-o",
-            callback=writable,
-            help="The vectors file (word2vec text format, or --binary).",
-            metavar="FILE",
-        ),
-    ],
+    output: Annotated[str, output_file("The vectors file (word2vec text format, or --binary).")],
     files: Inputs = None,
     cbow: Annotated[bool, typer.Option("--cbow", help="CBOW instead of skip-gram.")] = False,
     dim: Annotated[int, typer.Option("--dim", help="Dimensions of the vectors.")] = 100,

@@ -69,7 +69,8 @@ def repack(
     (bzip2'd) to ``index``; ``copies`` > 1 repeats the pages, copy ``k`` with ``k * id_step``
     added to each page id.  Returns the number of pages written."""
     header, each = pages(source)
-    originals = list(each) if copies > 1 else None
+    # one pass over the source, or its pages held (a sample's few MB) to repeat them
+    runs = [each] if copies == 1 else [list(each)] * copies
     offset = 0
     lines = bz2.BZ2Compressor() if index is not None else None
 
@@ -87,7 +88,8 @@ def repack(
         if not group:
             return
         start = offset
-        if lines is not None and index is not None:
+        if lines is not None:
+            assert index is not None
             for page in group:
                 page_id = _ID.search(page)
                 title = _TITLE.search(page)
@@ -96,8 +98,7 @@ def repack(
         stream(b"".join(group))
         group.clear()
 
-    sources = (originals or [] for _ in range(copies)) if originals is not None else [each]
-    for k, run in enumerate(sources):
+    for k, run in enumerate(runs):
         for page in run:
             page_id = _ID.search(page) if k else None
             if page_id is not None:
@@ -108,6 +109,7 @@ def repack(
                 flush()
     flush()
     stream(b"</mediawiki>\n")
-    if lines is not None and index is not None:
+    if lines is not None:
+        assert index is not None
         index.write(lines.flush())
     return written

@@ -23,8 +23,10 @@ each, compressed), whatever the dump's size.
 
 from __future__ import annotations
 
+import bisect
 import bz2
 import io
+import itertools
 import json
 import multiprocessing
 import re
@@ -88,9 +90,9 @@ class Done:
     error: str | None = None  # a DumpError's message, or damaged compressed data
 
 
-def format_article(article: Article, fmt: str) -> str:
-    """One article as ``wiki dump`` writes it: a title line, the paragraphs, a blank
-    line; or one JSON object a line."""
+def format_article(article: Article, fmt: str = "text") -> str:
+    """One article as ``wiki dump`` and ``wiki fetch`` write it: a title line, the
+    paragraphs, a blank line; or (``jsonl``) one JSON object a line."""
     if fmt == "jsonl":
         return json.dumps({"id": article.id, "title": article.title, "text": article.text}, ensure_ascii=False) + "\n"
     return f"{article.title}\n{article.text}\n\n"
@@ -109,7 +111,7 @@ def stream_batches(raw: BinaryIO, offsets: list[int] | None = None) -> Iterator[
     stream headers are searched for.  The first batch holds only the first
     stream: the header, which the main process reads itself.
     """
-    cuts = _Pushback(iter(sorted(set(offsets)))) if offsets is not None else None
+    starts = sorted(set(offsets)) if offsets is not None else None
     buf = bytearray()
     base = 0  # file offset of buf[0]
     searched = 1  # buf[:searched] holds no stream start we have not seen
@@ -119,7 +121,7 @@ def stream_batches(raw: BinaryIO, offsets: list[int] | None = None) -> Iterator[
         buf += block
         while True:
             want = 1 if first else STREAM_BATCH_BYTES  # the header stream alone first
-            cut = _next_cut(buf, base, want, searched, cuts)
+            cut = _next_cut(buf, base, want, searched, starts)
             if cut is None:
                 searched = max(searched, len(buf) - 10)
                 break
@@ -133,39 +135,13 @@ def stream_batches(raw: BinaryIO, offsets: list[int] | None = None) -> Iterator[
             return
 
 
-def _next_cut(buf: bytearray, base: int, want: int, searched: int, cuts: _Pushback | None) -> int | None:
+def _next_cut(buf: bytearray, base: int, want: int, searched: int, starts: list[int] | None) -> int | None:
     """Where the first stream that starts ``want`` bytes or more into ``buf`` begins (None: not in buf yet)."""
-    if cuts is None:
+    if starts is None:
         match = STREAM_START.search(buf, max(want, searched))
         return match.start() if match else None
-    for offset in cuts:  # the index's offsets, in order; those before `want` are passed over
-        if offset - base >= len(buf):
-            _push_back(cuts, offset)
-            return None
-        if offset - base >= want:
-            return offset - base
-    return None
-
-
-class _Pushback:
-    """An iterator one value can be given back to."""
-
-    def __init__(self, values: Iterator[int]) -> None:
-        self.values = values
-        self.back: int | None = None
-
-    def __iter__(self) -> _Pushback:
-        return self
-
-    def __next__(self) -> int:
-        if self.back is not None:
-            value, self.back = self.back, None
-            return value
-        return next(self.values)
-
-
-def _push_back(cuts: _Pushback, value: int) -> None:
-    cuts.back = value
+    at = bisect.bisect_left(starts, base + want)  # the index's first stream start far enough in
+    return starts[at] - base if at < len(starts) and starts[at] < base + len(buf) else None
 
 
 def xml_batches(stream: BinaryIO, read: Callable[[], int]) -> Iterator[Batch]:
@@ -344,17 +320,12 @@ def _in_parallel(batches: Iterator[Batch], settings: Settings, jobs: int) -> Ite
         raise DumpError(f"the dump cannot be decompressed ({e})", 0) from None
     settings = replace(settings, namespaces=namespaces)
     pages = 0
-    for done, batch in extract_in_order(_chain(header, batches), settings, jobs):
+    for done, batch in extract_in_order(itertools.chain([header], batches), settings, jobs):
         yield from ((text, batch.read) for text in done.articles)
         pages += done.pages
         error = batch.error or done.error  # the input's own break first: it caused the rest
         if error is not None:
             raise DumpError(error, pages)
-
-
-def _chain(first: Batch, rest: Iterator[Batch]) -> Iterator[Batch]:
-    yield first
-    yield from rest
 
 
 def read_index(path: str) -> list[int]:
