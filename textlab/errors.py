@@ -21,6 +21,19 @@ class TextlabError(Exception):
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
 
+    def __reduce__(self):
+        # An error raised in a worker process (a pool's, a Dask worker's) travels back
+        # pickled; subclasses take other arguments than the message, so it is rebuilt
+        # from its state, not by calling its class again.
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(cls: type[TextlabError], args: tuple, state: dict) -> TextlabError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class DataError(TextlabError):
     """The input is missing, unreadable or not what the command expects (exit 1)."""

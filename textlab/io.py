@@ -109,8 +109,18 @@ def _open_raw(path: str) -> BinaryIO:
 def open_input(path: str) -> tuple[io.BufferedReader, _CountingReader]:
     """Open ``path`` (or ``-``) for reading its raw bytes, buffered (so its first
     bytes can be peeked at), and the counter of bytes read."""
-    counter = _CountingReader(_open_raw(path))
+    return counting_reader(_open_raw(path))
+
+
+def counting_reader(raw: BinaryIO) -> tuple[io.BufferedReader, _CountingReader]:
+    """An opened binary stream, buffered, and the counter of its bytes read."""
+    counter = _CountingReader(raw)
     return io.BufferedReader(counter, buffer_size=CHUNK_SIZE), counter
+
+
+def is_compressed(head: bytes) -> bool:
+    """Whether a file's first bytes are gzip's, bzip2's or xz's magic."""
+    return any(head.startswith(magic) for magic in _MAGIC)
 
 
 def decompressed(buffered: io.BufferedReader) -> BinaryIO:
@@ -238,11 +248,22 @@ class TextReader:
     # -- one file ---------------------------------------------------------
     def _file_chunks(self, path: str) -> Iterator[bytes]:
         stream, counter = open_binary(path)
+        yield from self.stream_chunks(stream, counter, path)
+
+    def stream_chunks(
+        self, stream: BinaryIO, counter: _CountingReader, path: str, at_start: bool = True
+    ) -> Iterator[bytes]:
+        """The valid UTF-8 chunks of one opened input (``path`` names it in messages),
+        closed at the end; ``at_start``: the stream begins at the file's start, where a
+        byte-order mark may be (a part of a file read from its middle has none)."""
         base = self.bytes_read
         try:
             head = stream.read(max(self.chunk_size, 4))  # a byte-order mark is up to 4 bytes
-            encoding = self.encoding or wide_encoding(head, describe(path))
-            source = self._utf8(stream, head) if encoding is None else self._recode(stream, head, encoding, path)
+            encoding = self.encoding or (wide_encoding(head, describe(path)) if at_start else None)
+            if encoding is None:
+                source = self._utf8(stream, head if not at_start or not head.startswith(BOM) else head[3:])
+            else:
+                source = self._recode(stream, head, encoding, path)
             for chunk in source:
                 self.bytes_read = base + counter.count
                 if self.on_progress:
@@ -260,8 +281,6 @@ class TextReader:
                 stream.close()
 
     def _utf8(self, stream: BinaryIO, head: bytes) -> Iterator[bytes]:
-        if head.startswith(BOM):
-            head = head[3:]
         carry = b""
         raw = head
         while raw:

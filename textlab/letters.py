@@ -123,6 +123,20 @@ def _count_ngrams(chunks: Iterable[bytes], n: int, table: CharTable, all_chars: 
     return NgramCounts(ngrams, counts, counter.total, n)
 
 
+def merge_counts(parts: Iterable[NgramCounts]) -> NgramCounts:
+    """Add up counts of the same n-grams (one text counted in parts), most frequent
+    first as :func:`count_letters` orders them.  Counts may be negative (a part taken
+    away); n-grams whose counts add up to zero are left out."""
+    parts = list(parts)
+    summed: dict[str, int] = {}
+    for part in parts:  # a step per distinct n-gram of each part: letters tables are small
+        for gram, count in zip(part.ngrams, part.counts.tolist()):
+            summed[gram] = summed.get(gram, 0) + count
+    kept = {gram: count for gram, count in summed.items() if count}
+    ngrams, counts = _sorted(list(kept), np.array(list(kept.values()), np.int64))
+    return NgramCounts(ngrams, counts, sum(p.total for p in parts), parts[0].n if parts else 1)
+
+
 def count_letters(
     chunks: Iterable[bytes],
     n: int = 1,

@@ -28,7 +28,7 @@ import numpy as np
 from .codepoints import CharTable
 from .counting import MAX_ORDER, NgramCounter, pack_rows, sum_by_key
 from .errors import DataError, UsageError
-from .letters import count_letters
+from .letters import NgramCounts, count_letters
 from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
 from .vocab import Vocabulary
 
@@ -48,6 +48,7 @@ class NgramTable:
     rows: np.ndarray
     counts: np.ndarray
     tokens: list[str]
+    markers: int = 0  # tokens[:markers] are the boundary markers (a counted table's), not text
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -63,7 +64,7 @@ class NgramTable:
         return out.tolist()
 
     def select(self, keep: np.ndarray) -> NgramTable:
-        return NgramTable(self.unit, self.order[keep], self.rows[keep], self.counts[keep], self.tokens)
+        return NgramTable(self.unit, self.order[keep], self.rows[keep], self.counts[keep], self.tokens, self.markers)
 
     def sorted(self) -> NgramTable:
         """By order, then most frequent first; ties keep their current order
@@ -136,8 +137,7 @@ def count_ngrams(
     if unit == "char" and orders == [1] and not boundaries:
         # Single characters are a histogram of code points: the byte-level
         # counter of ``textlab letters`` does it in one bincount per block.
-        counts = count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only)
-        return table_from_rows("char", zip([1] * len(counts), counts.ngrams, counts.counts.tolist())).sorted()
+        return letters_table(count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only))
     counters = {k: NgramCounter(k) for k in orders}
     if unit == "char":
         table = CharTable(ignore_case)
@@ -167,12 +167,31 @@ def count_ngrams(
         np.concatenate([p[1] for p in parts]),
         np.concatenate([p[2] for p in parts]).astype(np.int64),
         tokens,
+        markers=2,
     )
     return result.sorted()
 
 
+def letters_table(counts: NgramCounts) -> NgramTable:
+    """Single characters counted by ``count_letters`` as a table: ties in code point order, as there."""
+    return table_from_rows("char", zip([1] * len(counts), counts.ngrams, counts.counts.tolist())).sorted()
+
+
+def negated(table: NgramTable) -> NgramTable:
+    """The table with its counts taken away: merged with another, it subtracts."""
+    return NgramTable(table.unit, table.order, table.rows, -table.counts, table.tokens, table.markers)
+
+
 def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
-    """Sum several tables n-gram by n-gram (counts of a big corpus made in parts)."""
+    """Sum several tables n-gram by n-gram (counts of a big corpus made in parts).
+
+    Tokens are matched by their text, except a counted table's boundary markers,
+    which stay apart from the same characters in the text (``^`` the marker is not
+    ``^`` the letter); the merged table numbers them in order of first appearance
+    across the tables, so tables of consecutive parts of a text merge, in order,
+    into the very table of the whole text.  N-grams whose counts add up to zero
+    (a part taken away with :func:`negated`) are left out.
+    """
     tables = list(tables)
     if not tables:
         raise UsageError("nothing to merge")
@@ -180,24 +199,32 @@ def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
     if any(t.unit != unit for t in tables):
         raise DataError("cannot merge character and word tables")
     # Re-express every table's token ids in one shared token list.
-    tokens: list[str] = []
-    index: dict[str, int] = {}
+    index: dict[tuple[bool, str], int] = {}
     width = max(t.rows.shape[1] for t in tables)
     rows, orders, counts = [], [], []
     for t in tables:
-        remap = np.array([index.setdefault(tok, len(index)) for tok in t.tokens] + [-1], np.int64)
+        names = [(i < t.markers, tok) for i, tok in enumerate(t.tokens)]
+        remap = np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64)
         padded = np.full((len(t), width), -1, np.int64)
         padded[:, : t.rows.shape[1]] = remap[t.rows]  # -1 maps to remap[-1] = -1
         rows.append(padded)
         orders.append(t.order)
         counts.append(t.counts)
-    tokens = list(index)
-    all_rows = np.concatenate(rows)
-    all_orders = np.concatenate(orders)
-    keyed = np.concatenate([all_orders[:, None], all_rows], axis=1)
-    uniq, inverse = np.unique(keyed, axis=0, return_inverse=True)
-    summed = np.bincount(inverse.ravel(), weights=np.concatenate(counts)).astype(np.int64)
-    return NgramTable(unit, uniq[:, 0], uniq[:, 1:], summed, tokens).sorted()
+    all_rows, all_orders, all_counts = np.concatenate(rows), np.concatenate(orders), np.concatenate(counts)
+    parts = []
+    for k in np.unique(all_orders).tolist():  # per order, one packed key per row: a sort of integers
+        at = np.flatnonzero(all_orders == k)
+        keys = pack_rows(all_rows[at, :k])
+        by_key = np.argsort(keys, kind="stable")
+        first = np.flatnonzero(np.concatenate([[True], keys[by_key][1:] != keys[by_key][:-1]]))
+        summed = np.add.reduceat(all_counts[at][by_key], first) if len(first) else all_counts[:0]
+        kept = summed != 0
+        parts.append((at[by_key[first]][kept], summed[kept]))
+    picked = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    total = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    markers = tables[0].markers if all(t.markers == tables[0].markers for t in tables) else 0
+    tokens = [tok for _, tok in index]
+    return NgramTable(unit, all_orders[picked], all_rows[picked], total.astype(np.int64), tokens, markers).sorted()
 
 
 def table_from_rows(unit: str, ngrams: Iterable[tuple[int, str, int]]) -> NgramTable:

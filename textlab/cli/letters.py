@@ -11,7 +11,7 @@ import typer
 from .. import io
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, writable
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, PartitionSize, Progress, Scheduler, Top, writable
 from .output import emit_table, reading
 
 if TYPE_CHECKING:
@@ -66,11 +66,24 @@ def _compared_with(value: str, files: list[str] | None) -> tuple[str | None, str
 
 
 def _count(
-    files: list[str] | None, what: str | None, encoding: str | None, progress: bool, n: int, **kw: bool
+    files: list[str] | None,
+    what: str | None,
+    encoding: str | None,
+    progress: bool,
+    n: int,
+    cluster: tuple[str, str] | None = None,
+    **kw: bool,
 ) -> NgramCounts:
-    """Count, and fail like the other commands when there is nothing to count."""
+    """Count (here, or on the cluster of ``(scheduler, partition size)``), and fail like the
+    other commands when there is nothing to count."""
     from ..letters import count_letters
 
+    if cluster is not None:
+        from ..cluster.jobs import LettersJob
+        from .cluster import count_on_cluster
+
+        counts = count_on_cluster(cluster[0], LettersJob(n, **kw), files, encoding, cluster[1], progress)
+        return _counted(counts, what, True, n, kw.get("all_chars", False))
     seen = False
 
     def chunks(reader: io.TextReader) -> Iterator[bytes]:
@@ -83,12 +96,17 @@ def _count(
 
     with reading(files, encoding, progress) as reader:
         counts = count_letters(chunks(reader), n=n, **kw)
+    return _counted(counts, what, seen, n, kw.get("all_chars", False))
+
+
+def _counted(counts: NgramCounts, what: str | None, seen: bool, n: int, all_chars: bool) -> NgramCounts:
+    """The counts, or the error for a text with nothing to count (``seen``: it had text)."""
     if len(counts):
         return counts
     where = f"{what}: " if what else ""
     if not seen:
         raise EmptyInput(f"{where}the input")
-    if kw.get("all_chars"):
+    if all_chars:
         raise DataError(f"{where}no {n}-grams found: the text is shorter than {n} characters")
     if n == 1:
         raise DataError(f"{where}the input has no letters: nothing to count (--all-chars counts every character)")
@@ -140,6 +158,8 @@ def letters(
     no_header: NoHeader = False,
     encoding: Encoding = None,
     progress: Progress = False,
+    scheduler: Scheduler = None,
+    partition_size: PartitionSize = "64M",
 ) -> None:
     """Count each letter (or letter n-gram), most frequent first.
 
@@ -160,7 +180,8 @@ def letters(
         raise UsageError("--compare works on single letters: drop -n")
     reference, other_path = _compared_with(compare_with, files) if compare_with is not None else (None, None)
     fold = ignore_case or compare_with is not None
-    counts = _count(files, None, encoding, progress, n, ignore_case=fold, all_chars=all_chars)
+    cluster = (scheduler, partition_size) if scheduler else None
+    counts = _count(files, None, encoding, progress, n, cluster, ignore_case=fold, all_chars=all_chars)
     label = "letter" if n == 1 else "ngram"
     name = _name(files)
     bars = min(top or MAX_BARS, MAX_BARS)
@@ -195,7 +216,14 @@ def letters(
     else:
         assert other_path is not None
         other = _count(
-            [other_path], f"--compare {other_path}", encoding, progress, 1, ignore_case=True, all_chars=all_chars
+            [other_path],
+            f"--compare {other_path}",
+            encoding,
+            progress,
+            1,
+            cluster,
+            ignore_case=True,
+            all_chars=all_chars,
         )
         cmp = compare_counts(counts, other)
         assert cmp.reference_counts is not None

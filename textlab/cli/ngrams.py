@@ -8,7 +8,7 @@ import typer
 
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, Top, Unit
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, PartitionSize, Progress, Scheduler, Top, Unit
 from .output import emit_columns, reading
 
 if TYPE_CHECKING:
@@ -76,12 +76,15 @@ def ngrams(
     no_header: NoHeader = False,
     encoding: Encoding = None,
     progress: Progress = False,
+    scheduler: Scheduler = None,
+    partition_size: PartitionSize = "64M",
 ) -> None:
     """Count n-grams of characters or words, most frequent first, as a TSV table.
 
     Counting is done in NumPy chunk by chunk, so memory follows the number of
     distinct n-grams, not the size of the input. Tables from several runs add
-    up with --merge, so a big corpus can be counted in parts.
+    up with --merge, so a big corpus can be counted in parts; --scheduler
+    counts the parts on a Dask cluster, with the same table as a result.
     """
     import numpy as np
 
@@ -95,18 +98,19 @@ def ngrams(
         multi = len(np.unique(table.order)) > 1
     else:
         order_list = parse_orders(n, orders)
-        with reading(files, encoding, progress, label="counting") as reader:
-            table = count_ngrams(
-                reader.chunks(),
-                unit=unit.value,
-                orders=order_list,
-                ignore_case=ignore_case,
-                letters_only=letters_only,
-                boundaries=boundaries,
-            )
+        settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
+        if scheduler:
+            from ..cluster.jobs import NgramsJob
+            from .cluster import count_on_cluster
+
+            job = NgramsJob(orders=tuple(order_list), **settings)  # type: ignore[arg-type]
+            table = count_on_cluster(scheduler, job, files, encoding, partition_size, progress)
+        else:
+            with reading(files, encoding, progress, label="counting") as reader:
+                table = count_ngrams(reader.chunks(), orders=order_list, **settings)  # type: ignore[arg-type]
+            if reader.bytes_read == 0:
+                raise EmptyInput()
         multi = orders is not None
-        if reader.bytes_read == 0:
-            raise EmptyInput()
         if len(table) == 0:
             longest = "line" if unit is Unit.word else "run of letters" if letters_only else "text"
             raise DataError(f"no {max(order_list)}-grams found: every {longest} is shorter than n")

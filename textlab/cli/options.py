@@ -79,3 +79,25 @@ Encoding = Annotated[
 ]
 Progress = Annotated[bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")]
 Top = Annotated[int | None, typer.Option("--top", "-k", min=1, help="Show only the K most frequent.", metavar="K")]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="TEXTLAB_SCHEDULER",
+        show_envvar=True,
+        help="Count on the Dask cluster of this scheduler (tcp://HOST:8786), each worker a part of the "
+        "input; the files must be readable by every worker (a shared filesystem, or URLs). "
+        "Default: here, in this process.",
+        metavar="ADDRESS",
+        show_default=False,
+    ),
+]
+PartitionSize = Annotated[
+    str,
+    typer.Option(
+        "--partition-size",
+        help="With --scheduler: input bytes per task (plain files are cut at line starts; "
+        "a compressed file is one task).",
+        metavar="SIZE",
+    ),
+]

@@ -48,9 +48,14 @@ def reading(
         if meter.show:
             reader.on_progress = meter.callback()
         yield reader
-    if reader.invalid_bytes:
-        hint = "" if reader.encoding else "; if the file is not UTF-8, try --encoding latin-1"
-        warn(f"replaced {reader.invalid_bytes} invalid byte(s) with U+FFFD{hint}")
+    warn_invalid(reader.invalid_bytes, reader.encoding)
+
+
+def warn_invalid(count: int, encoding: str | None) -> None:
+    """The warning for the invalid bytes of the input (read as UTF-8 unless ``encoding``)."""
+    if count:
+        hint = "" if encoding else "; if the file is not UTF-8, try --encoding latin-1"
+        warn(f"replaced {count} invalid byte(s) with U+FFFD{hint}")
 
 
 def resolve_format(fmt: Format | None, output: str | None) -> Format:

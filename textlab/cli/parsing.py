@@ -75,3 +75,24 @@ def parse_alphabet(spec: str) -> list[str]:
     if not out:
         raise UsageError("--alphabet is empty")
     return list(dict.fromkeys(out))
+
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(option: str, spec: str) -> int:
+    """A size in bytes: ``64M`` -> 67108864 (K, M, G, T are powers of 1024; a trailing B is allowed).
+
+    >>> parse_size("--partition-size", "1.5K"), parse_size("--partition-size", "300MB")
+    (1536, 314572800)
+    """
+    text = spec.strip().upper().removesuffix("B")
+    unit = text[-1:] if text[-1:] in _SIZE_UNITS else ""
+    try:
+        value = float(text[: len(text) - len(unit)])
+    except ValueError:
+        raise UsageError(f"{option} {spec!r}: expected a size like 64M, 2G or 500000") from None
+    size = int(value * _SIZE_UNITS[unit])
+    if size < 1:
+        raise UsageError(f"{option} {spec!r}: must be at least one byte")
+    return size

@@ -13,7 +13,7 @@ from ..errors import UsageError
 from ..wiki import Article, DumpError
 from ..wiki.fetch import WikipediaClient, default_cache_dir
 from .app import command_app
-from .options import Output
+from .options import Output, PartitionSize, Scheduler
 from .options import Progress as ProgressOpt
 from .output import warn
 from .progress import Meter, wanted
@@ -120,24 +120,45 @@ def dump(
             metavar="FILE",
         ),
     ] = None,
-    output: Output = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of standard output; with --scheduler, "
+            "a new directory for the numbered shards.",
+            metavar="FILE|DIR",
+        ),
+    ] = None,
     progress: ProgressOpt = False,
+    scheduler: Scheduler = None,
+    partition_size: PartitionSize = "64M",
 ) -> None:
     """Stream a Wikipedia XML dump (pages-articles) out as plain prose, in constant memory.
 
     Redirects and pages outside the article namespace are skipped; templates,
     tables, references, comments, file and category links, HTML tags and
     magic words are removed; link text, bold and italic text, headings and
-    list items are kept.
+    list items are kept.  With --scheduler, the workers of a Dask cluster
+    extract parts of the dump into numbered shards in the -o directory
+    (00000.txt, 00001.txt, ...): read in order, they are the same text.
     """
     from ..wiki.parallel import Settings, article_texts, read_index
 
     if fmt not in ("text", "jsonl"):
         raise UsageError(f"--format {fmt!r}: use text or jsonl")
     settings = Settings(keep=tuple(namespace or [0]), min_words=min_words, fmt=fmt)
+    offsets = read_index(index) if index is not None else None
+    if scheduler:
+        if limit is not None:
+            raise UsageError("--limit reads the start of a dump: run it without --scheduler")
+        from .cluster import dump_on_cluster
+
+        dump_on_cluster(scheduler, files, output, settings, offsets, partition_size, progress)
+        return
+    io.check_output_path(output)
     # the cores this process may run on (a container or taskset may allow fewer than the machine has)
     jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()) or 1
-    offsets = read_index(index) if index is not None else None
     written = 0
     failure: DumpError | None = None
     meter = Meter("dump", "{articles:,} articles", show=wanted(progress, files))

@@ -57,7 +57,7 @@ PROBE_BYTES = 1 << 20
 STREAM_START = re.compile(rb"BZh[1-9]1AY&SY")
 
 _SITEINFO_END = b"</siteinfo>"
-_PAGE_END = b"</page>"
+PAGE_END = b"</page>"
 
 
 @dataclass(frozen=True)
@@ -170,9 +170,9 @@ def xml_batches(stream: BinaryIO, read: Callable[[], int]) -> Iterator[Batch]:
                 del buf[:cut]
                 header = False
         if not header and block and len(buf) >= BATCH_BYTES:
-            end = buf.rfind(_PAGE_END)
+            end = buf.rfind(PAGE_END)
             if end >= 0:
-                cut = end + len(_PAGE_END)
+                cut = end + len(PAGE_END)
                 yield Batch(bytes(buf[:cut]), False, read())
                 del buf[:cut]
         if not block:
