@@ -4,6 +4,7 @@
     pip install -e '.[cluster]'
     python scripts/bench_cluster.py                 # 10 shards of Webster's word stream: 54 million words
     python scripts/bench_cluster.py --copies 2 --repeat 1      # a quick look
+    python scripts/bench_cluster.py --partition-size 32M       # one shard a task: ten tasks, not five
 
 The corpus: ``textlab words`` of ../shared/data/webster1913.txt.xz (5.4 million
 words), written ``--copies`` times as shards shard-00.txt, shard-01.txt, ... in
@@ -96,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10, help="shards of Webster's word stream (5.4M words each)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--partition-size", default=None, help="passed to textlab (default: textlab's, 64M)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "textlab-bench-cluster")
     args = parser.parse_args()
     require_data(WEBSTER)
@@ -112,7 +114,8 @@ def main() -> None:
         cluster = Cluster(workers, args.work)
         try:
             out = args.work / f"cluster-{workers}.tsv"
-            seconds[workers] = timed([*command, str(out), "--scheduler", cluster.address], args.repeat)
+            sizing = ["--partition-size", args.partition_size] if args.partition_size else []
+            seconds[workers] = timed([*command, str(out), "--scheduler", cluster.address, *sizing], args.repeat)
         finally:
             cluster.close()
         if not filecmp.cmp(local_out, out, shallow=False):

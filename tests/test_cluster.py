@@ -63,7 +63,7 @@ def local(job, paths: list[str]):
 
 def in_parts(job, paths: list[str], every: int):
     partitions = split_inputs(paths, every)
-    results = [count_partition(job, partitions, i) for i in range(len(partitions))]
+    results = [count_partition(job, partitions.window(i), 0) for i in range(len(partitions))]  # as tasks get them
     while len(results) > 1:  # a tree of merges, neighbours with neighbours, as the scheduler runs it
         merged = [merge_partials(job, a, b) for a, b in zip(results[::2], results[1::2])]
         results = merged + results[len(merged) * 2 :]
@@ -101,6 +101,16 @@ def test_partitions_add_up_to_the_local_count(tmp_path, job):
             assert got.total == expected.total
 
 
+def test_small_files_share_a_partition_and_big_ones_are_cut(tmp_path):
+    paths = corpus(tmp_path)
+    assert len(split_inputs(paths, 1 << 20)) == 1  # three small files: one task
+    sizes = [os.path.getsize(p) for p in paths]
+    assert sizes[0] + sizes[1] < 6000 < sizes[0] + sizes[1] + 4 * sizes[2]  # a gzip'd file weighs 4x its size
+    partitions = split_inputs(paths, 6000)
+    assert len(partitions.pieces) == 3 and partitions.starts == (0, 2)
+    assert len(split_inputs(paths, 1000).pieces) > 3  # cut into pieces of about 1000 bytes
+
+
 def test_cuts_fall_at_line_starts_however_the_size_falls(tmp_path):
     path = tmp_path / "t.txt"
     data = ("añ日本\n" * 50 + "x" * 300 + "\n" + "é\n" * 20).encode()
@@ -113,6 +123,23 @@ def test_cuts_fall_at_line_starts_however_the_size_falls(tmp_path):
         assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
     long_line = data.index(b"x")
     assert not any(long_line < p.start <= long_line + 300 for p in pieces)  # a long line is not cut
+
+
+def test_a_line_through_more_files_than_a_task_carries_is_one_clear_error(tmp_path, monkeypatch):
+    from textlab.cluster import partitions as module
+    from textlab.errors import DataError
+
+    monkeypatch.setattr(module, "LOOKAHEAD_PIECES", 2)
+    paths = []
+    for i in range(6):  # one line, through six files
+        paths.append(tmp_path / f"{i}.txt")
+        paths[-1].write_text(f"word{i} and more ")
+    job = NgramsJob("word", (2,))
+    with pytest.raises(DataError, match="runs on"):
+        in_parts(job, [str(p) for p in paths], 1)  # a file a partition
+    assert rows(in_parts(NgramsJob("char", (3,)), [str(p) for p in paths], 1)[0]) == rows(
+        local(NgramsJob("char", (3,)), [str(p) for p in paths])
+    )
 
 
 # -- on a cluster -------------------------------------------------------------------

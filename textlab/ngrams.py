@@ -105,6 +105,7 @@ def count_ngrams(
     ignore_case: bool = False,
     letters_only: bool = False,
     boundaries: bool = False,
+    sort: bool = True,
 ) -> NgramTable:
     """Count the n-grams of a text.
 
@@ -124,6 +125,10 @@ def count_ngrams(
         (characters) count only n-grams made of letters, like ``letters -n``.
     boundaries:
         Wrap each segment in start/end markers (see the module docstring).
+    sort:
+        Most frequent first (by order, then count); False leaves the rows in the
+        order of their token ids, as :func:`merge_tables` wants them (a table
+        counted in parts is sorted once, at the end).
 
     Returns
     -------
@@ -169,7 +174,7 @@ def count_ngrams(
         tokens,
         markers=2,
     )
-    return result.sorted()
+    return result.sorted() if sort else result
 
 
 def letters_table(counts: NgramCounts) -> NgramTable:
@@ -182,7 +187,7 @@ def negated(table: NgramTable) -> NgramTable:
     return NgramTable(table.unit, table.order, table.rows, -table.counts, table.tokens, table.markers)
 
 
-def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
+def merge_tables(tables: Iterable[NgramTable], sort: bool = True) -> NgramTable:
     """Sum several tables n-gram by n-gram (counts of a big corpus made in parts).
 
     Tokens are matched by their text, except a counted table's boundary markers,
@@ -190,7 +195,8 @@ def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
     ``^`` the letter); the merged table numbers them in order of first appearance
     across the tables, so tables of consecutive parts of a text merge, in order,
     into the very table of the whole text.  N-grams whose counts add up to zero
-    (a part taken away with :func:`negated`) are left out.
+    (a part taken away with :func:`negated`) are left out.  ``sort``: as in
+    :func:`count_ngrams` (False: by token ids, ready to merge again).
     """
     tables = list(tables)
     if not tables:
@@ -199,12 +205,10 @@ def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
     if any(t.unit != unit for t in tables):
         raise DataError("cannot merge character and word tables")
     # Re-express every table's token ids in one shared token list.
-    index: dict[tuple[bool, str], int] = {}
+    remaps, tokens = _shared_tokens(tables)
     width = max(t.rows.shape[1] for t in tables)
     rows, orders, counts = [], [], []
-    for t in tables:
-        names = [(i < t.markers, tok) for i, tok in enumerate(t.tokens)]
-        remap = np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64)
+    for t, remap in zip(tables, remaps):
         padded = np.full((len(t), width), -1, np.int64)
         padded[:, : t.rows.shape[1]] = remap[t.rows]  # -1 maps to remap[-1] = -1
         rows.append(padded)
@@ -223,8 +227,29 @@ def merge_tables(tables: Iterable[NgramTable]) -> NgramTable:
     picked = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
     total = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
     markers = tables[0].markers if all(t.markers == tables[0].markers for t in tables) else 0
-    tokens = [tok for _, tok in index]
-    return NgramTable(unit, all_orders[picked], all_rows[picked], total.astype(np.int64), tokens, markers).sorted()
+    merged = NgramTable(unit, all_orders[picked], all_rows[picked], total.astype(np.int64), tokens, markers)
+    return merged.sorted() if sort else merged
+
+
+def _shared_tokens(tables: list[NgramTable]) -> tuple[list[np.ndarray], list[str]]:
+    """One token list for several tables, in order of first appearance across them, and
+    for each table the new id of each of its ids (with -1, the padding, kept at -1)."""
+    markers = tables[0].markers
+    words = [t.tokens[markers:] for t in tables]
+    if tables[0].unit == "word" and all(t.markers == markers for t in tables):
+        # a word table's vocabulary can be large: numbered by Vocabulary's hashing, not a dict
+        vocab = Vocabulary()
+        ids = [vocab.encode(" ".join(w).encode("utf-8")) if w else np.zeros(0, np.int64) for w in words]
+        if all(len(i) == len(w) for i, w in zip(ids, words)):  # no token holds other whitespace
+            fixed = np.arange(markers)
+            remaps = [np.concatenate([fixed, i.astype(np.int64) + markers, [-1]]) for i in ids]
+            return remaps, tables[0].tokens[:markers] + list(vocab.words)
+    index: dict[tuple[bool, str], int] = {}  # a marker is not the same text in the input
+    remaps = []
+    for t in tables:
+        names = [(i < t.markers, tok) for i, tok in enumerate(t.tokens)]
+        remaps.append(np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64))
+    return remaps, [tok for _, tok in index]
 
 
 def table_from_rows(unit: str, ngrams: Iterable[tuple[int, str, int]]) -> NgramTable:

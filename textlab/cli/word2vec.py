@@ -86,9 +86,9 @@ def word2vec(
     or 0.05 for CBOW), except that skip-gram is the default mode.
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
+    from ..malloc import returning_big_blocks
     from ..vectors import formats
     from ..word2vec import Settings, fit, read_corpus
-    from ..word2vec.memory import returning_big_blocks
 
     settings = Settings(
         dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha, cbow=cbow, seed=seed

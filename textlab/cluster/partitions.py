@@ -48,6 +48,10 @@ PARTITION_BYTES = 64 << 20
 SPLITTABLE_ENCODINGS = ("utf-8", "ascii", "latin-1", "iso8859", "cp125", "mac-roman", "koi8")
 
 
+#: About how many times its size a compressed text file holds.
+COMPRESSION = 4
+
+
 @dataclass(frozen=True)
 class Piece:
     """``path`` from byte ``start`` to ``end`` (None: to its end, a whole file)."""
@@ -55,20 +59,60 @@ class Piece:
     path: str
     start: int = 0
     end: int | None = None
+    size: int = 0  # the file's size on disk, for a whole file
 
     def __str__(self) -> str:
         return self.path if self.end is None else f"{self.path} (bytes {self.start:,}-{self.end:,})"
 
+    @property
+    def weight(self) -> int:
+        """About how much text it holds, in bytes (a compressed file's size is counted
+        ``COMPRESSION`` times: text compresses about that well)."""
+        return self.end - self.start if self.end is not None else COMPRESSION * self.size
+
+
+#: Input bytes of the pieces after a partition that go with it, for its lookahead.
+LOOKAHEAD_BYTES = 1 << 20
+#: At most this many pieces go with a partition for its lookahead.
+LOOKAHEAD_PIECES = 64
+
 
 @dataclass(frozen=True)
 class Partitions:
-    """A run's inputs in order, as pieces (one object, so a cluster ships it to each worker once)."""
+    """A run's inputs in order, as pieces, and where each partition starts among them:
+    partition ``i`` is ``pieces[starts[i]:starts[i + 1]]`` (the last runs to the end).
+    ``more``: pieces follow that are left out (a :meth:`window`)."""
 
     pieces: tuple[Piece, ...]
+    starts: tuple[int, ...]
     encoding: str | None = None
+    more: bool = False
 
     def __len__(self) -> int:
-        return len(self.pieces)
+        return len(self.starts)
+
+    def span(self, number: int) -> tuple[int, int]:
+        """The pieces of partition ``number``: ``pieces[first:end]``."""
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.pieces)
+        return self.starts[number], end
+
+    def name(self, number: int) -> str:
+        """The partition for messages: its first piece, and how many files follow in it."""
+        first, end = self.span(number)
+        more = f" and {end - first - 1} more file(s)" if end - first > 1 else ""
+        return f"{self.pieces[first]}{more}"
+
+    def window(self, number: int) -> Partitions:
+        """Partition ``number`` and enough of what follows for its lookahead (about
+        ``LOOKAHEAD_BYTES`` of input, in at most ``LOOKAHEAD_PIECES`` pieces): what a
+        task needs, so a task does not carry the whole list (a dump has thousands)."""
+        first, end = self.span(number)
+        own, held = end, 0
+        while end < len(self.pieces) and held < LOOKAHEAD_BYTES and end - own < LOOKAHEAD_PIECES:
+            held += self.pieces[end].weight
+            end += 1
+        starts = (0, own - first) if own < end else (0,)
+        return Partitions(self.pieces[first:end], starts, self.encoding, self.more or end < len(self.pieces))
 
 
 # -- opening paths and URLs ------------------------------------------------------
@@ -216,7 +260,8 @@ def splittable(head: bytes, encoding: str | None) -> bool:
 
 
 def split_inputs(paths: Sequence[str], every: int = PARTITION_BYTES, encoding: str | None = None) -> Partitions:
-    """The inputs cut into pieces of about ``every`` bytes, in order (empty files left out)."""
+    """The inputs as partitions of about ``every`` bytes of text, in order: big plain
+    files cut, small files together (empty files left out)."""
     if every < 1:
         raise UsageError("the partition size must be at least 1 byte")
     pieces: list[Piece] = []
@@ -227,11 +272,18 @@ def split_inputs(paths: Sequence[str], every: int = PARTITION_BYTES, encoding: s
         with open_raw(path) as f:
             head = f.read(6)
         if not splittable(head, encoding):
-            pieces.append(Piece(path))
+            pieces.append(Piece(path, size=size))
             continue
         cuts = cut_points(path, size, every, after_newline)
         pieces += [Piece(path, a, b) for a, b in itertools.pairwise(cuts)]
-    return Partitions(tuple(pieces), encoding)
+    starts: list[int] = []
+    held = every
+    for i, piece in enumerate(pieces):
+        if held + piece.weight > every:  # this piece starts a partition of its own
+            starts.append(i)
+            held = 0
+        held += piece.weight
+    return Partitions(tuple(pieces), tuple(starts), encoding)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -254,7 +306,7 @@ def lookahead(partitions: Partitions, number: int, chars: int = 0, line: bool = 
     """What follows partition ``number``: its next ``chars`` characters, or (``line``) the
     text up to and including the next newline; from as many of the following pieces as it
     takes, streamed (the rest of a line may be long)."""
-    following = PieceReader(partitions.pieces[number + 1 :], partitions.encoding)
+    following = PieceReader(partitions.pieces[partitions.span(number)[1] :], partitions.encoding)
     want = chars
     for chunk in following.chunks():
         if line:
@@ -269,3 +321,10 @@ def lookahead(partitions: Partitions, number: int, chars: int = 0, line: bool = 
         leads = [i for i, b in enumerate(chunk[: 4 * want + 4]) if b & 0xC0 != 0x80]
         yield chunk[: leads[want]] if len(leads) > want else chunk
         want -= len(leads)
+    if partitions.more and (line or want > 0):
+        # only a line that runs on through megabytes of files without a newline gets here
+        raise DataError(
+            f"a line runs on from {partitions.name(number)} through more than {LOOKAHEAD_BYTES >> 20} MB "
+            "of the following files without a newline: it cannot be split into partitions",
+            "end the files with a newline",
+        )

@@ -3,8 +3,7 @@
 This is the only module that imports Dask (``distributed``), and only when a
 command is given ``--scheduler``; without it everything runs in-process.
 
-How a run goes.  The list of partitions goes to the workers once (as one
-object); each partition is a task, ``jobs.count_partition``; neighbouring
+How a run goes.  Each partition is a task, ``jobs.count_partition``; neighbouring
 results are merged pairwise by ``jobs.merge_partials`` tasks, level by level,
 so partial tables meet on the workers and only the final one comes back (a
 tree reduction: no machine ever holds more than two partial tables at once to
@@ -118,11 +117,10 @@ def _reduce(client: Any, job: Job, partitions: Partitions, on_progress: Callable
     from distributed import as_completed
 
     run = uuid.uuid4().hex[:8]  # task names of this run: textlab-<run>-count-<partition>
-    # The partitions travel to the workers as a task's result, not scattered data: a
-    # result is computed again if the workers that held it die, scattered data is lost.
-    shared = client.submit(_same, partitions, key=f"textlab-{run}-partitions", pure=False)
+    # Each task carries its partition and the few after it that its lookahead may read,
+    # not the whole list: no task depends on data that a dying worker could take along.
     level = [
-        client.submit(count_partition, job, shared, i, key=f"textlab-{run}-count-{i}", pure=False)
+        client.submit(count_partition, job, partitions.window(i), 0, key=f"textlab-{run}-count-{i}", pure=False)
         for i in range(len(partitions))
     ]
     counts = list(level)
@@ -140,7 +138,7 @@ def _reduce(client: Any, job: Job, partitions: Partitions, on_progress: Callable
                 on_progress(done, len(counts))
         return level[0].result()
     except Exception as e:
-        raise _explained(e, lambda i: str(partitions.pieces[i])) from None
+        raise _explained(e, lambda i: f"partition {partitions.name(i)}") from None
 
 
 def run_each(
@@ -165,10 +163,6 @@ def run_each(
             return [future.result() for future in futures]
         except Exception as e:
             raise _explained(e, lambda i: str(calls[i][0])) from None
-
-
-def _same(value: Any) -> Any:
-    return value
 
 
 def _explained(error: Exception, name: Callable[[int], str]) -> Exception:

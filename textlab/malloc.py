@@ -1,6 +1,10 @@
-"""Keeping word2vec's peak memory near what its arrays need, on Linux (glibc's malloc).
+"""glibc's malloc, tuned for NumPy's big short-lived arrays (on Linux; elsewhere nothing is done).
 
-Reading a corpus hashes it a megabyte at a time on three threads, and each
+Two uses: keeping word2vec's peak memory near what its arrays need
+(:func:`returning_big_blocks`), and keeping a Dask worker's counting as fast
+as a plain process's (:func:`reusing_big_blocks`).
+
+word2vec: reading a corpus hashes it a megabyte at a time on three threads, and each
 megabyte makes tens of megabytes of short-lived arrays. glibc's malloc
 serves big blocks with ``mmap`` and returns them to the system when freed,
 but after the first such free it raises that threshold, so later blocks
@@ -45,3 +49,18 @@ def returning_big_blocks(after: int = 32 << 20) -> Iterator[None]:
         libc.malloc_trim(0)
         libc.mallopt(_M_MMAP_THRESHOLD, after)
         libc.mallopt(_M_TRIM_THRESHOLD, 2 * after)  # keep freed heap for the next mini-batch
+
+
+def reusing_big_blocks(threshold: int = 32 << 20) -> None:
+    """Serve blocks below ``threshold`` from the heap and keep freed heap, as glibc does by itself
+    once it has seen big blocks freed.
+
+    A Dask worker starts with ``MALLOC_TRIM_THRESHOLD_`` set (Dask's default, to give memory
+    back), and setting it turns off glibc's moving mmap threshold: every array over 128 KB is
+    then a fresh ``mmap``, a page fault per 4 KB, and counting a partition took 2.4 s in a
+    worker against 1.3 s in a plain process (measured, 5.4 million words).
+    """
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, threshold)
+        libc.mallopt(_M_TRIM_THRESHOLD, 2 * threshold)
