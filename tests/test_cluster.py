@@ -142,6 +142,20 @@ def test_a_line_through_more_files_than_a_task_carries_is_one_clear_error(tmp_pa
     )
 
 
+def test_without_a_scheduler_nothing_of_dask_is_imported(tmp_path):
+    import subprocess
+    import sys
+
+    paths = corpus(tmp_path)
+    for command in (["letters"], ["ngrams", "--unit", "word"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "textlab", *command, *paths], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+        assert "textlab" in imported and not imported & {"dask", "distributed", "fsspec"}
+
+
 # -- on a cluster -------------------------------------------------------------------
 distributed = pytest.importorskip("distributed", reason="the [cluster] extra (Dask's distributed) is not installed")
 

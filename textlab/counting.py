@@ -23,6 +23,8 @@ Memory follows the number of distinct n-grams, not the size of the input.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +33,8 @@ from .errors import ParameterError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
+
+    from .spill import Run, RunStore
 
 #: Key spaces of up to 2**DENSE_BITS keys are counted densely: one int64 slot per
 #: possible key (32 MB at 22 bits), filled by ``np.bincount`` with no sort at all.
@@ -190,17 +194,23 @@ class SortingCounter:
     (``np.unique``), and the chunks' tables are merged into one sorted table
     (``sum_by_key``) now and then (see ``MERGE_*``)."""
 
-    def __init__(self, dtype: np.dtype) -> None:
+    def __init__(self, dtype: np.dtype, merge_keys: int = MERGE_KEYS) -> None:
         self.keys = np.empty(0, dtype)
         self.counts = np.empty(0, np.int64)
+        self.merge_keys = merge_keys  # fewer under a memory budget: a merge holds about 6x its keys
         self._waiting: list[Future] = []
         self._waiting_keys = 0
+
+    @property
+    def nbytes(self) -> int:
+        """About what the table and the chunks waiting to join it hold."""
+        return self.keys.nbytes + self.counts.nbytes + self._waiting_keys * (self.keys.itemsize + 8)
 
     def add(self, keys: np.ndarray) -> None:
         self._waiting.append(workers().submit(_unique_counts, keys))
         self._waiting_keys += len(keys)
         if len(self._waiting) > MERGE_CHUNKS or (
-            self._waiting_keys > MERGE_KEYS and self._waiting_keys > MERGE_TABLE_RATIO * len(self.keys)
+            self._waiting_keys > self.merge_keys and self._waiting_keys > MERGE_TABLE_RATIO * len(self.keys)
         ):
             self._merge()
 
@@ -244,7 +254,7 @@ class NgramCounter:
     ([[1, 2], [1, 3], [3, 1]], [1, 1, 2])
     """
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, spill: Spill | None = None) -> None:
         if n < 1:
             raise ParameterError("n", "must be at least 1")
         if n > MAX_ORDER:
@@ -252,6 +262,8 @@ class NgramCounter:
                 "n", f"must be at most {MAX_ORDER}", "past that nearly every n-gram occurs once: the table is the text"
             )
         self.n = n
+        self.spill = spill
+        self.runs: list[Run] = []  # tables written to disk, each sorted by key (with the packer of its keys)
         self.packer = KeyPacker(n, bits=1)
         self.counter: DenseCounter | SortingCounter = self._counter_for(self.packer)
         self._tail_ids = np.empty(0, np.uint32)
@@ -282,12 +294,44 @@ class NgramCounter:
         if len(keys):
             self.total += len(keys)
             self.counter.add(keys)
+            counter = self.counter
+            if self.spill is not None and isinstance(counter, SortingCounter) and counter.nbytes > self.spill.limit:
+                self._write_run()
 
     # -- results ------------------------------------------------------------
+    @property
+    def spilled(self) -> bool:
+        """Whether part of the table is on disk (then read it with :meth:`key_blocks`)."""
+        return bool(self.runs)
+
     def result(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct n-grams as an ``(m, n)`` array of ids (sorted), and their counts."""
+        if self.runs:
+            raise RuntimeError("the table is on disk: read it with key_blocks()")
         keys, counts = self.counter.table()
         return self.packer.unpack(keys), counts.copy()
+
+    def key_blocks(self, rows: int) -> Iterator[dict[str, np.ndarray]]:
+        """The whole table, on disk and in memory, as blocks of (``key``, ``count``) in key
+        order (keys of this counter's final ``packer``), equal keys added up."""
+        from .spill import add_up, merged
+
+        def on_disk(run: Run) -> Iterator[dict[str, np.ndarray]]:
+            packer = run.extra["packer"]
+            for block in run.blocks(rows):
+                if packer is not self.packer:  # packed narrower, before bigger ids came: the same order
+                    block["key"] = self.packer.rows(packer.unpack(block["key"]))
+                yield block
+
+        keys, counts = self.counter.table()
+        here = iter([{"key": keys.astype(self.packer.dtype, copy=False), "count": counts}])
+        yield from merged([on_disk(run) for run in self.runs] + [here], "key", add_up)
+
+    def _write_run(self) -> None:
+        assert self.spill is not None
+        keys, counts = self.counter.table()
+        self.runs.append(self.spill.store.write({"key": keys, "count": counts}, packer=self.packer))
+        self.counter = self._counter_for(self.packer)
 
     # -- inside ---------------------------------------------------------------
     def _carry(self, ids: np.ndarray, ok: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -315,6 +359,17 @@ class NgramCounter:
         if len(rows):
             self.counter.add_counted(wider.rows(rows), counts)
 
-    @staticmethod
-    def _counter_for(packer: KeyPacker) -> DenseCounter | SortingCounter:
-        return DenseCounter(packer.width) if packer.width <= DENSE_BITS else SortingCounter(packer.dtype)
+    def _counter_for(self, packer: KeyPacker) -> DenseCounter | SortingCounter:
+        if packer.width <= DENSE_BITS:
+            return DenseCounter(packer.width)
+        if self.spill is None:
+            return SortingCounter(packer.dtype)
+        return SortingCounter(packer.dtype, merge_keys=max(1 << 16, self.spill.limit // (packer.dtype.itemsize + 8)))
+
+
+@dataclass(frozen=True)
+class Spill:
+    """Where a counter writes its runs, and how many bytes its table may hold before it does."""
+
+    store: RunStore
+    limit: int

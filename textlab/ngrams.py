@@ -22,15 +22,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .codepoints import CharTable
-from .counting import MAX_ORDER, NgramCounter, pack_rows, sum_by_key
+from .counting import MAX_ORDER, NgramCounter, Spill, pack_rows, sum_by_key
 from .errors import DataError, UsageError
 from .letters import NgramCounts, count_letters
 from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
 from .vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from .spill import RunStore
+    from .spilled import SpilledTable
+
+#: A counting run under a memory budget gives each order's table 1/SPILL_SHARE of it
+#: (with a merge's temporaries and the waiting chunks, a table peaks near 8x its bytes).
+SPILL_SHARE = 8
 
 
 @dataclass
@@ -107,7 +116,7 @@ def count_ngrams(
     boundaries: bool = False,
     sort: bool = True,
 ) -> NgramTable:
-    """Count the n-grams of a text.
+    """Count the n-grams of a text, in memory (see :func:`count_within` for a budget).
 
     Parameters
     ----------
@@ -134,6 +143,26 @@ def count_ngrams(
     -------
     NgramTable, sorted by order then count.
     """
+    table = count_within(chunks, None, None, n, unit, orders, ignore_case, letters_only, boundaries, sort)
+    assert isinstance(table, NgramTable)  # no budget: nothing goes to disk
+    return table
+
+
+def count_within(
+    chunks: Iterable[bytes],
+    memory: int | None,
+    store: RunStore | None,
+    n: int = 2,
+    unit: str = "char",
+    orders: list[int] | None = None,
+    ignore_case: bool = False,
+    letters_only: bool = False,
+    boundaries: bool = False,
+    sort: bool = True,
+) -> NgramTable | SpilledTable:
+    """:func:`count_ngrams` within a budget of ``memory`` bytes for the counters' tables:
+    past it they write sorted runs to ``store`` (see :mod:`textlab.spill`), and the result
+    is a :class:`~textlab.spilled.SpilledTable`, read block by block in the same order."""
     orders = orders or [n]
     if min(orders) < 1:
         raise UsageError("n must be at least 1")
@@ -143,7 +172,12 @@ def count_ngrams(
         # Single characters are a histogram of code points: the byte-level
         # counter of ``textlab letters`` does it in one bincount per block.
         return letters_table(count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only))
-    counters = {k: NgramCounter(k) for k in orders}
+    spill = None
+    if memory is not None and store is not None:
+        # a counter's table, the chunks waiting to join it, and a merge of the two
+        # take about eight times the table's bytes at their peak: a share each
+        spill = Spill(store, max(1 << 16, memory // (SPILL_SHARE * len(orders))))
+    counters = {k: NgramCounter(k, spill) for k in orders}
     if unit == "char":
         table = CharTable(ignore_case)
         stream = char_stream(chunks, ignore_case, letters_only, boundaries, table)
@@ -159,6 +193,10 @@ def count_ngrams(
         tokens = list(CHAR_MARKERS) + [chr(c) for c in table.chars]
     else:
         tokens = list(WORD_MARKERS) + vocab.words
+    if spill is not None and any(c.spilled for c in counters.values()):
+        from .spilled import SpilledTable
+
+        return SpilledTable(unit, counters, tokens, spill.store, spill.limit)
     width = max(orders)
     parts = []
     for k, counter in counters.items():

@@ -8,7 +8,20 @@ import typer
 
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, PartitionSize, Progress, Scheduler, Top, Unit
+from .options import (
+    Encoding,
+    FormatOpt,
+    Inputs,
+    Memory,
+    NoHeader,
+    Output,
+    PartitionSize,
+    Progress,
+    Scheduler,
+    TmpDir,
+    Top,
+    Unit,
+)
 from .output import emit_columns, reading
 
 if TYPE_CHECKING:
@@ -78,6 +91,8 @@ def ngrams(
     progress: Progress = False,
     scheduler: Scheduler = None,
     partition_size: PartitionSize = "64M",
+    memory: Memory = None,
+    tmp_dir: TmpDir = None,
 ) -> None:
     """Count n-grams of characters or words, most frequent first, as a TSV table.
 
@@ -86,40 +101,115 @@ def ngrams(
     up with --merge, so a big corpus can be counted in parts; --scheduler
     counts the parts on a Dask cluster, with the same table as a result.
     """
-    import numpy as np
+    from ..spill import RunStore, default_budget
+    from .parsing import parse_size
 
-    from ..ngrams import count_ngrams, merge_tables, read_table
+    budget = parse_size("--memory", memory) if memory is not None else default_budget()
+    with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
+        if merge:
+            if not files or files == ["-"]:
+                raise UsageError("--merge needs the table files to add up")
+            from ..ngrams import merge_tables, read_table
+
+            table = merge_tables(read_table(path, unit.value) for path in files)
+            multi = len(set(table.order.tolist())) > 1
+        else:
+            table = _count(
+                files,
+                n,
+                orders,
+                unit,
+                ignore_case,
+                letters_only,
+                boundaries,
+                encoding,
+                progress,
+                scheduler,
+                partition_size,
+                budget,
+                store,
+            )
+            multi = orders is not None
+        columns = (["order"] if multi else []) + ["ngram", "count"] + (["prob"] if prob else [])
+        from ..spilled import SpilledTable
+
+        if isinstance(table, SpilledTable):
+            _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, not no_header)
+            return
+        probs = table.probabilities() if prob else None
+        keep = kept_rows(table, min_count, top)
+        shown = table.select(keep)
+        cols: list[list] = [shown.order.tolist()] if multi else []
+        cols += [shown.ngrams, shown.counts.tolist()]
+        if probs is not None:
+            cols.append(probs[keep].tolist())
+        emit_columns(columns, cols, fmt=fmt, output=output, header=not no_header, bar_column="count")
+
+
+def _count(
+    files,
+    n,
+    orders,
+    unit,
+    ignore_case,
+    letters_only,
+    boundaries,
+    encoding,
+    progress,
+    scheduler,
+    partition_size,
+    budget,
+    store,
+):
+    """The n-grams of the input: counted here (spilling past ``budget``), or on the cluster."""
+    from ..ngrams import count_within
     from .parsing import parse_orders
 
-    if merge:
-        if not files or files == ["-"]:
-            raise UsageError("--merge needs the table files to add up")
-        table = merge_tables(read_table(path, unit.value) for path in files)
-        multi = len(np.unique(table.order)) > 1
-    else:
-        order_list = parse_orders(n, orders)
-        settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
-        if scheduler:
-            from ..cluster.jobs import NgramsJob
-            from .cluster import count_on_cluster
+    order_list = parse_orders(n, orders)
+    settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
+    if scheduler:
+        from ..cluster.jobs import NgramsJob
+        from .cluster import count_on_cluster
 
-            job = NgramsJob(orders=tuple(order_list), **settings)  # type: ignore[arg-type]
-            table = count_on_cluster(scheduler, job, files, encoding, partition_size, progress)
-        else:
-            with reading(files, encoding, progress, label="counting") as reader:
-                table = count_ngrams(reader.chunks(), orders=order_list, **settings)  # type: ignore[arg-type]
-            if reader.bytes_read == 0:
-                raise EmptyInput()
-        multi = orders is not None
-        if len(table) == 0:
-            longest = "line" if unit is Unit.word else "run of letters" if letters_only else "text"
-            raise DataError(f"no {max(order_list)}-grams found: every {longest} is shorter than n")
-    probs = table.probabilities() if prob else None
-    keep = kept_rows(table, min_count, top)
-    shown = table.select(keep)
-    columns = (["order"] if multi else []) + ["ngram", "count"] + (["prob"] if prob else [])
-    cols: list[list] = [shown.order.tolist()] if multi else []
-    cols += [shown.ngrams, shown.counts.tolist()]
-    if probs is not None:
-        cols.append(probs[keep].tolist())
-    emit_columns(columns, cols, fmt=fmt, output=output, header=not no_header, bar_column="count")
+        job = NgramsJob(orders=tuple(order_list), **settings)
+        table = count_on_cluster(scheduler, job, files, encoding, partition_size, progress)
+    else:
+        with reading(files, encoding, progress, label="counting") as reader:
+            table = count_within(reader.chunks(), budget, store, orders=order_list, **settings)
+        if reader.bytes_read == 0:
+            raise EmptyInput()
+    if not _has_rows(table):
+        longest = "line" if unit is Unit.word else "run of letters" if letters_only else "text"
+        raise DataError(f"no {max(order_list)}-grams found: every {longest} is shorter than n")
+    return table
+
+
+def _has_rows(table) -> bool:
+    return bool(len(table)) if hasattr(table, "__len__") else True  # a spilled table has rows: it spilled them
+
+
+def _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, header) -> None:
+    """A table too big for memory, written block by block as it is read back from disk
+    (TSV or JSON lines: a terminal's table format would have to hold it all)."""
+    from .. import io
+    from .options import Format
+    from .output import resolve_format
+
+    as_json = resolve_format(fmt, output) is Format.json
+    with io.atomic_output(output) as out:
+        first = True
+        for block, probs in table.blocks(min_count, top, prob):
+            cols: list[list] = [block.order.tolist()] if multi else []
+            cols += [block.ngrams, block.counts.tolist()]
+            if probs is not None:
+                cols.append(probs.tolist())
+            if as_json:
+                import json
+
+                for row in zip(*cols):
+                    out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+            else:
+                io.write_tsv_columns(out, columns, cols, header=header and first)
+            first = False
+        if first and header and not as_json:  # every row filtered out: the header alone, as in memory
+            out.write("\t".join(columns) + "\n")

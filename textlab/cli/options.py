@@ -101,3 +101,22 @@ PartitionSize = Annotated[
         metavar="SIZE",
     ),
 ]
+Memory = Annotated[
+    str | None,
+    typer.Option(
+        "--memory",
+        help="Bytes the count may hold (e.g. 300M, 2G) before it writes sorted runs to disk and "
+        "merges them at the end, with the same table.  [default: a quarter of the machine's memory]",
+        metavar="SIZE",
+        show_default=False,
+    ),
+]
+TmpDir = Annotated[
+    str | None,
+    typer.Option(
+        "--tmp-dir",
+        help="Where the runs go (removed at the end, on error and on Ctrl-C too).  [default: $TMPDIR or /tmp]",
+        metavar="DIR",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,142 @@
+"""Counting past a memory budget: sorted runs on disk, merged, the same table in the same order."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textlab.cli.ngrams import kept_rows
+from textlab.io import TextReader
+from textlab.ngrams import count_ngrams, count_within
+from textlab.spill import RunStore, add_up, by_count_key, merged
+from textlab.spilled import SpilledTable
+
+
+def text(tmp_path: Path, words: int = 60_000, vocabulary: int = 3000, seed: int = 3) -> str:
+    """Zipf-like words (many seen once, some often), lines of 0 to 20 words, ^ and $ and <s> among them."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(vocabulary)] + ["^", "$", "<s>", "ñandú", "日本"]
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    out, left = [], words
+    while left > 0:
+        k = min(left, rng.randint(0, 20))
+        out.append(" ".join(rng.choices(vocab, weights, k=k)))
+        left -= k
+    path = tmp_path / "t.txt"
+    path.write_text("\n".join(out) + "\n")
+    return str(path)
+
+
+def in_memory_rows(table, min_count: int, top: int | None, prob: bool) -> list:
+    keep = kept_rows(table, min_count, top)
+    shown = table.select(keep)
+    probs = table.probabilities()[keep].tolist() if prob else [None] * len(shown)
+    return list(zip(shown.order.tolist(), shown.ngrams, shown.counts.tolist(), probs))
+
+
+def spilled_rows(table: SpilledTable, min_count: int, top: int | None, prob: bool) -> list:
+    rows: list = []
+    for block, probs in table.blocks(min_count, top, prob):
+        p = probs.tolist() if probs is not None else [None] * len(block)
+        rows += list(zip(block.order.tolist(), block.ngrams, block.counts.tolist(), p))
+    return rows
+
+
+@pytest.mark.parametrize(
+    "unit, orders, boundaries",
+    [("word", [2], False), ("word", [1, 2, 3], True), ("char", [3, 5], False), ("char", [1, 6], True)],
+)
+def test_a_spilled_count_is_the_table_in_memory(tmp_path, unit, orders, boundaries):
+    path = text(tmp_path)
+    settings = dict(unit=unit, orders=orders, boundaries=boundaries)
+    here = count_ngrams(TextReader([path]).chunks(), **settings)
+    with RunStore(str(tmp_path)) as store:
+        # small pieces and a tiny budget: dozens of runs, and the counted-more-than-once rows sorted on disk too
+        spilled = count_within(TextReader([path], chunk_size=8192).chunks(), 1 << 16, store, **settings)
+        assert isinstance(spilled, SpilledTable)
+        assert all(len(c.runs) > 5 for c in spilled.counters.values() if c.spilled)
+        for min_count, top, prob in [(1, None, False), (2, None, True), (1, 7, True), (3, 1, False)]:
+            assert spilled_rows(spilled, min_count, top, prob) == in_memory_rows(here, min_count, top, prob)
+    assert not any(name.startswith("textlab-spill-") for name in os.listdir(tmp_path))  # the runs are gone
+
+
+def test_under_the_budget_nothing_is_written(tmp_path):
+    path = text(tmp_path, words=2000)
+    with RunStore(str(tmp_path)) as store:
+        table = count_within(TextReader([path]).chunks(), 1 << 30, store, unit="word", orders=[2])
+        assert not isinstance(table, SpilledTable) and store.path is None
+
+
+def test_merged_blocks_add_up_equal_keys_across_runs():
+    rng = np.random.default_rng(0)
+    runs = [np.sort(rng.integers(0, 500, size=rng.integers(1, 300))) for _ in range(7)]
+
+    def blocks(keys: np.ndarray):
+        uniq, counts = np.unique(keys, return_counts=True)
+        for start in range(0, len(uniq), 13):  # blocks of 13: cuts everywhere
+            yield {"key": uniq[start : start + 13], "count": counts[start : start + 13]}
+
+    out = list(merged([blocks(r) for r in runs], "key", add_up))
+    keys = np.concatenate([b["key"] for b in out])
+    counts = np.concatenate([b["count"] for b in out])
+    expected_keys, expected_counts = np.unique(np.concatenate(runs), return_counts=True)
+    assert keys.tolist() == expected_keys.tolist() and counts.tolist() == expected_counts.tolist()
+
+
+def test_rank_sorts_most_frequent_first_then_by_key():
+    counts = np.array([1, 5, 5, 2, 5])
+    keys = np.array([9, 7, 3, 1, 2], np.uint64)
+    order = np.argsort(by_count_key(counts, keys), kind="stable")
+    assert list(zip(counts[order].tolist(), keys[order].tolist())) == [(5, 2), (5, 3), (5, 7), (2, 1), (1, 9)]
+
+
+def test_the_command_with_a_budget_writes_the_same_table(run, tmp_path):
+    path = text(tmp_path)
+    for args in (["--unit", "word", "-n", "2"], ["--unit", "word", "--orders", "1-3", "-b", "--prob"], ["-n", "4"]):
+        here = run("ngrams", *args, path)
+        spilled = run("ngrams", *args, path, "--memory", "64K", "--tmp-dir", str(tmp_path))
+        assert here.exit_code == 0 and spilled.exit_code == 0, spilled.stderr
+        assert spilled.stdout == here.stdout
+    empty = run("ngrams", "--unit", "word", "-n", "2", "--min-count", "10000000", "--memory", "64K", path)
+    assert empty.stdout == "ngram\tcount\n"  # every row filtered out: the header, as in memory
+    bad = run("ngrams", "--memory", "lots", path)
+    assert bad.exit_code == 2 and "--memory" in bad.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_a_spilling_count_leaves_no_runs_and_no_output(tmp_path, sig):
+    big = tmp_path / "big.txt"
+    words = [f"w{i}" for i in range(200_000)]
+    rng = random.Random(1)
+    with open(big, "w") as f:
+        for _ in range(25):  # 5 million words, nearly every bigram new: it spills within a second
+            rng.shuffle(words)
+            f.write(" ".join(words) + "\n")
+    spill_dir = tmp_path / "runs"
+    spill_dir.mkdir()
+    out = tmp_path / "t.tsv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textlab", "ngrams", "--unit", "word", "-n", "2", str(big)]
+        + ["--memory", "2M", "--tmp-dir", str(spill_dir), "-o", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(spill_dir.iterdir()) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the count ended before it spilled: make the text bigger"
+    assert any(spill_dir.iterdir())  # it is spilling
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode in (130, 143), err
+    assert list(spill_dir.iterdir()) == []
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".t.tsv")] == []
