@@ -510,7 +510,7 @@ _ESCAPE = str.maketrans(ESCAPES)
 _UNESCAPE = {v[1]: k for k, v in ESCAPES.items()}
 
 
-def _needs_escape(text: str) -> bool:
+def needs_escape(text: str) -> bool:
     return "\t" in text or "\n" in text or "\\" in text or "\r" in text or "\0" in text
 
 
@@ -524,7 +524,7 @@ def format_cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     text = str(value)
-    return text.translate(_ESCAPE) if _needs_escape(text) else text
+    return text.translate(_ESCAPE) if needs_escape(text) else text
 
 
 def unescape_cell(text: str) -> str:
@@ -556,7 +556,7 @@ def _format_column(values: Sequence) -> Sequence[str]:
             return list(map("{:.6g}".format, values))
         if kind is str:
             joined = "".join(values)
-            if not _needs_escape(joined):
+            if not needs_escape(joined):
                 return values  # nothing to escape
     return [format_cell(v) for v in values]
 

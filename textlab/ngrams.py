@@ -75,7 +75,7 @@ class NgramTable:
             out[at] = list(map(sep.join, zip(*(toks[self.rows[at, j]] for j in range(k)))))
         return out.tolist()
 
-    def select(self, keep: np.ndarray) -> NgramTable:
+    def select(self, keep: np.ndarray | slice) -> NgramTable:
         return NgramTable(self.unit, self.order[keep], self.rows[keep], self.counts[keep], self.tokens, self.markers)
 
     def sorted(self) -> NgramTable:

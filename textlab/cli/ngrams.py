@@ -10,6 +10,7 @@ from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
 from .options import (
     Encoding,
+    Format,
     FormatOpt,
     Inputs,
     Memory,
@@ -22,7 +23,7 @@ from .options import (
     Top,
     Unit,
 )
-from .output import emit_columns, reading
+from .output import emit_columns, reading, resolve_format
 
 if TYPE_CHECKING:
     import numpy as np
@@ -138,7 +139,10 @@ def ngrams(
             return
         probs = table.probabilities() if prob else None
         keep = kept_rows(table, min_count, top)
-        shown = table.select(keep)
+        shown = table if keep.all() else table.select(keep)  # most often every row: no copy
+        if probs is None and resolve_format(fmt, output) is Format.tsv:
+            _write_bytes(shown, columns, multi, output, not no_header)
+            return
         cols: list[list] = [shown.order.tolist()] if multi else []
         cols += [shown.ngrams, shown.counts.tolist()]
         if probs is not None:
@@ -188,14 +192,33 @@ def _has_rows(table) -> bool:
     return bool(len(table)) if hasattr(table, "__len__") else True  # a spilled table has rows: it spilled them
 
 
+def _write_bytes(table: NgramTable, columns: list[str], multi: bool, output: str | None, header: bool) -> None:
+    """A table as TSV, its bytes made by NumPy (the common case: no --prob column)."""
+    from .. import io
+    from ..table_writer import TableWriter
+
+    with io.atomic_output(output, binary=True) as out:
+        if header:
+            out.write(("\t".join(columns) + "\n").encode())
+        TableWriter(table.tokens, table.unit).write(out, table, multi)
+
+
 def _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, header) -> None:
     """A table too big for memory, written block by block as it is read back from disk
     (TSV or JSON lines: a terminal's table format would have to hold it all)."""
     from .. import io
-    from .options import Format
-    from .output import resolve_format
 
     as_json = resolve_format(fmt, output) is Format.json
+    if not prob and not as_json:
+        from ..table_writer import TableWriter
+
+        writer = TableWriter(table.tokens, table.unit)
+        with io.atomic_output(output, binary=True) as raw:
+            if header:
+                raw.write(("\t".join(columns) + "\n").encode())
+            for block, _ in table.blocks(min_count, top, prob):
+                writer.write(raw, block, multi)
+        return
     with io.atomic_output(output) as out:
         first = True
         for block, probs in table.blocks(min_count, top, prob):
