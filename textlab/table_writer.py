@@ -97,11 +97,11 @@ class TableWriter:
         starts += [np.full(m, self.tab), count_start, np.full(m, self.newline)]
         lengths += [np.ones(m, np.int64), count_width, np.ones(m, np.int64)]
         # row by row, segment by segment; 32-bit indices (a block's bytes are far below 2**31)
-        start = np.empty((m, len(starts)), np.int32)
-        length = np.empty((m, len(starts)), np.int32)
+        grid_start = np.empty((m, len(starts)), np.int32)
+        grid_length = np.empty((m, len(starts)), np.int32)
         for j, (a, b) in enumerate(zip(starts, lengths)):
-            start[:, j], length[:, j] = a, b
-        start, length = start.ravel(), length.ravel()
+            grid_start[:, j], grid_length[:, j] = a, b
+        start, length = grid_start.ravel(), grid_length.ravel()
         first = np.cumsum(length, dtype=np.int32) - length
         index = np.repeat(start - first, length) + np.arange(int(first[-1] + length[-1]) if m else 0, dtype=np.int32)
         return pool[index].tobytes()
