@@ -356,3 +356,65 @@ def test_perplexity_takes_train_or_model_not_both(run, tmp_path):
     assert run("ngrams", "--orders", "1-2", "--boundaries", str(text), "-o", str(table)).exit_code == 0
     result = run("perplexity", "--train", str(text), "-m", str(table), str(text))
     assert result.exit_code == 2 and "not both" in result.stderr
+
+
+# -- blank lines: skipped by default, or KenLM's empty sentences -------------------------------
+SPEECHES = "first citizen\nbefore we proceed\n\nall\nspeak speak\n\n\nfirst citizen\nyou are all resolved\n"
+
+
+def _counts(table) -> dict:
+    return dict(zip(zip(table.order.tolist(), table.ngrams), table.counts.tolist()))
+
+
+def test_a_blank_line_is_the_sentence_s_slash_s_when_asked():
+    skipped = _counts(train_table([SPEECHES.encode()], 3, "word"))
+    sentences = _counts(train_table([SPEECHES.encode()], 3, "word", blank_lines=True))
+    blank = 3  # one after the first speech, two after the second
+    changed = {key for key in sentences if sentences[key] != skipped.get(key)}
+    assert changed == {(1, "<s>"), (1, "</s>"), (2, "<s> </s>")}
+    assert sentences[(2, "<s> </s>")] == blank
+    assert sentences[(1, "</s>")] == skipped[(1, "</s>")] + blank
+    assert sentences[(1, "<s>")] == skipped[(1, "<s>")] + blank
+
+
+@pytest.mark.parametrize("text", ["\n\na b\n", "a b\n\n\n", "\n\n\n", "a\n  \t \nb", "a b"])
+def test_blank_lines_are_counted_wherever_they_fall(text):
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()  # the newline ends the last line: no line after it
+    expected = sum(1 for line in lines if not line.split())
+    table = _counts(train_table([text.encode()], 2, "word", blank_lines=True))
+    assert table.get((2, "<s> </s>"), 0) == expected
+
+
+def test_perplexity_with_blank_lines_is_kenlms(tmp_path, wikipedia):
+    kenlm = pytest.importorskip("kenlm", reason="the kenlm module is not installed (pip install kenlm)")
+    train = wikipedia["train_words"]
+    text = train.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    with_blanks = tmp_path / "train.txt"
+    with_blanks.write_text("\n\n".join(lines[:2000]) + "\n", encoding="utf-8")  # a blank line after each
+    table = train_table(TextReader([str(with_blanks)]).chunks(), 3, "word", blank_lines=True)
+    model = LanguageModel(table, order=3, smoothing="kn")
+    path = tmp_path / "model.arpa"
+    with open(path, "w", encoding="utf-8") as out:
+        write_arpa(model, out)
+    k = kenlm.Model(str(path))
+    test = wikipedia["test_words"]
+    held_out = tmp_path / "test.txt"
+    held_out.write_text("\n\n".join(test.read_text(encoding="utf-8").splitlines()[:300]) + "\n", encoding="utf-8")
+    ours = perplexity(model, *model_ids(TextReader([str(held_out)]).chunks(), model, blank_lines=True))
+    every_line = held_out.read_text(encoding="utf-8").splitlines()  # blank ones too: KenLM scores "" as <s> </s>
+    total = sum(k.score(line, bos=True, eos=True) for line in every_line)
+    tokens = sum(len(line.split()) + 1 for line in every_line)
+    assert tokens == ours.tokens
+    assert math.isclose(10 ** (-total / tokens), ours.perplexity, rel_tol=1e-4)
+
+
+def test_the_option_is_for_word_models(run, tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(SPEECHES, encoding="utf-8")
+    result = run("lm", "-n", "2", "--blank-lines-are-sentences", str(corpus))
+    assert result.exit_code == 2 and "--blank-lines-are-sentences applies to word models only" in result.stderr
+    words = run("lm", "--unit", "word", "-n", "2", "--blank-lines-are-sentences", str(corpus))
+    assert words.exit_code == 0 and "<s> </s>" in words.stdout

@@ -118,6 +118,7 @@ def count_ngrams(
     letters_only: bool = False,
     boundaries: bool = False,
     sort: bool = True,
+    blank_lines: bool = False,
 ) -> NgramTable:
     """Count the n-grams of a text, in memory (see :func:`count_within` for a budget).
 
@@ -137,6 +138,9 @@ def count_ngrams(
         (characters) count only n-grams made of letters, like ``letters -n``.
     boundaries:
         Wrap each segment in start/end markers (see the module docstring).
+    blank_lines:
+        (words, with ``boundaries``) a line without words is the sentence ``<s> </s>``,
+        as KenLM counts it; by default it is skipped.
     sort:
         Most frequent first (by order, then count); False leaves the rows in the
         order of their token ids, as :func:`merge_tables` wants them (a table
@@ -146,7 +150,7 @@ def count_ngrams(
     -------
     NgramTable, sorted by order then count.
     """
-    table = count_within(chunks, None, None, n, unit, orders, ignore_case, letters_only, boundaries, sort)
+    table = count_within(chunks, None, None, n, unit, orders, ignore_case, letters_only, boundaries, sort, blank_lines)
     assert isinstance(table, NgramTable)  # no budget: nothing goes to disk
     return table
 
@@ -162,6 +166,7 @@ def count_within(
     letters_only: bool = False,
     boundaries: bool = False,
     sort: bool = True,
+    blank_lines: bool = False,
 ) -> NgramTable | SpilledTable:
     """:func:`count_ngrams` within a budget of ``memory`` bytes for the counters' tables:
     past it they write sorted runs to ``store`` (see :mod:`textlab.spill`), and the result
@@ -184,7 +189,7 @@ def count_within(
         stream = char_stream(chunks, ignore_case, letters_only, boundaries, table)
     else:
         vocab = Vocabulary()
-        stream = word_stream(chunks, ignore_case, boundaries, vocab)
+        stream = word_stream(chunks, ignore_case, boundaries, vocab, blank_lines)
     for ids, ok in stream:
         if len(ids):
             ids = ids.astype(np.uint32, copy=False)  # separators hold any id: never inside an n-gram

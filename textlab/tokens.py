@@ -140,10 +140,11 @@ def word_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def hashed_lines(
-    chunks: Iterable[bytes], ignore_case: bool = False, text_starts_a_line: bool = False
+    chunks: Iterable[bytes], ignore_case: bool = False, text_starts_a_line: bool = False, every_piece: bool = False
 ) -> Iterator[tuple[HashedWords, np.ndarray]]:
     """The words of a text, hashed a piece at a time, and for each word whether a new
-    line starts with it (across piece boundaries; pieces without words are skipped).
+    line starts with it (across piece boundaries; pieces without words are skipped,
+    unless ``every_piece``: then they come too, with no words, for their newlines).
 
     The next pieces are hashed on the worker threads while the caller uses this one.
     """
@@ -158,6 +159,8 @@ def hashed_lines(
         piece = hashed.chunk
         if not len(hashed.keys):
             newline_pending |= b"\n" in piece
+            if every_piece:
+                yield hashed, hashed.newline_before
             continue
         starts_line = hashed.newline_before
         starts_line[0] |= newline_pending
@@ -165,21 +168,72 @@ def hashed_lines(
         yield hashed, starts_line
 
 
+#: A stand-in for an empty line's missing words: the segmenter wraps it in <s> and </s>
+#: like any line, then it is taken out, leaving the sentence ``<s> </s>``.
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
 def word_stream(
-    chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary
+    chunks: Iterable[bytes], ignore_case: bool, boundaries: bool, vocab: Vocabulary, blank_lines: bool = False
 ) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
-    """A text's words as token ids (``vocab``'s ids + 2), chunk by chunk, with ``member``: a
+    r"""A text's words as token ids (``vocab``'s ids + 2), chunk by chunk, with ``member``: a
     separator (id 0, member False) stands before each word that starts a new line, so no n-gram
-    crosses a line; ``boundaries`` wraps each line in the markers <s> (0) and </s> (1)."""
+    crosses a line; ``boundaries`` wraps each line in the markers <s> (0) and </s> (1).
+
+    ``blank_lines``: a line without words is a sentence too, ``<s> </s>``, as KenLM reads
+    it (otherwise it is skipped: it holds nothing to count).
+
+    >>> v = Vocabulary()
+    >>> [i.tolist() for i, _ in word_stream([b"a\n\nb\n"], False, True, v, blank_lines=True)]
+    [[0, 2, 1, 0, 0, 1, 0, 0, 3], [1]]
+    """
     seg = Segmenter(boundaries)
-    for hashed, newline_before in hashed_lines(chunks, ignore_case):
-        ids = vocab.encode(hashed)
+    pending = 0  # newlines since the last word
+    seen_words = False
+    for hashed, newline_before in hashed_lines(chunks, ignore_case, every_piece=blank_lines):
+        ids = (vocab.encode(hashed) + 2).astype(np.uint32)
         # A separator placeholder (member False) before each word that starts a new line.
         breaks = np.flatnonzero(newline_before)
-        ids = np.insert((ids + 2).astype(np.uint32), breaks, 0)
-        member = np.insert(np.ones(len(newline_before), bool), breaks, False)
-        yield seg(ids, member)
+        if blank_lines:
+            # newlines in the gap before each word (and after the last): k of them between
+            # two words leave k - 1 empty lines; before the text's first word, k
+            gaps = np.bincount(
+                np.searchsorted(hashed.starts, np.flatnonzero(np.frombuffer(hashed.chunk, np.uint8) == 10)),
+                minlength=len(ids) + 1,
+            )
+            if not len(ids):
+                pending += int(gaps[0])
+                continue
+            gaps[0] += pending
+            blank = gaps[:-1] - 1
+            if not seen_words:
+                blank[0] += 1
+            pending, seen_words = int(gaps[-1]), True
+            blank = np.maximum(blank, 0)
+            # before such a word: (separator, stand-in) once per empty line, then its own separator
+            at = np.repeat(np.arange(len(ids)), 2 * blank)
+            stand_ins = np.tile(np.array([0, _EMPTY], np.uint32), int(blank.sum()))
+            where = np.concatenate([at, breaks])
+            what = np.concatenate([stand_ins, np.zeros(len(breaks), np.uint32)])
+            order = np.argsort(where, kind="stable")  # the stand-ins before the word's own separator
+            ids = np.insert(ids, where[order], what[order])
+        else:
+            ids = np.insert(ids, breaks, 0)
+        member = ids != 0
+        yield _without_stand_ins(*seg(ids, member))
+    if blank_lines:
+        trailing = pending - 1 if seen_words else pending
+        if trailing > 0:
+            ids = np.tile(np.array([0, _EMPTY], np.uint32), trailing)
+            yield _without_stand_ins(*seg(ids, ids != 0))
     yield seg.finish()
+
+
+def _without_stand_ins(ids: np.ndarray, member: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    keep = ids != _EMPTY
+    if keep.all():
+        return ids, member
+    return ids[keep], member[keep] if member is not None else None
 
 
 def prefetch(fn, items: Iterable, ahead: int = 2) -> Iterator:

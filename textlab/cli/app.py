@@ -33,7 +33,7 @@ def _quiet_stdout() -> None:
 
 
 #: Library parameters whose option is not ``--`` + the name with dashes.
-FLAGS = {"k": "--add-k", "order": "-n", "n": "-n"}
+FLAGS = {"k": "--add-k", "order": "-n", "n": "-n", "blank_lines": "--blank-lines-are-sentences"}
 
 
 def flag_of(param: str) -> str:

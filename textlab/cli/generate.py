@@ -10,6 +10,7 @@ from .. import io
 from ..errors import UsageError
 from .app import command_app
 from .lm_common import (
+    BlankLines,
     IgnoreCase,
     KOpt,
     LettersOnly,
@@ -104,6 +105,7 @@ def generate(
     ] = None,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
+    blank_lines: BlankLines = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Say on stderr where a context was unseen and a shorter one used.")
     ] = False,
@@ -127,7 +129,7 @@ def generate(
     if words and unit is Unit.word:
         raise UsageError("--words draws whole words from a letter model: use it with --unit char")
     model = build_model(
-        files, model_path, n, unit, smoothing, k, ignore_case, letters_only or words, encoding, progress
+        files, model_path, n, unit, smoothing, k, ignore_case, letters_only or words, encoding, progress, blank_lines
     )
     if words and not of_words(model):
         raise UsageError("--words needs a model of words, not lines: make the table with --letters-only")
@@ -243,6 +245,7 @@ def predict(
     k: KOpt = 1.0,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
+    blank_lines: BlankLines = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say which context order was used.")] = False,
     output: Output = None,
     fmt: FormatOpt = None,
@@ -253,7 +256,9 @@ def predict(
     """The most probable next tokens after CONTEXT, with their probabilities (the lecture's TopProbabilities)."""
     from ..lm.sampling import Sampler
 
-    model = build_model(files, model_path, n, unit, smoothing, k, ignore_case, letters_only, encoding, progress)
+    model = build_model(
+        files, model_path, n, unit, smoothing, k, ignore_case, letters_only, encoding, progress, blank_lines
+    )
     history = start_ids(model, context)
     p = Sampler(temperature).reshape(model.distribution(history))
     best = [int(t) for t in (-p).argsort(kind="stable")[:top] if p[t] > 0]

@@ -10,6 +10,7 @@ from .. import io
 from ..errors import EmptyInput, UsageError
 from .app import command_app
 from .lm_common import (
+    BlankLines,
     IgnoreCase,
     KOpt,
     LettersOnly,
@@ -50,6 +51,7 @@ def perplexity(
     k: KOpt = 1.0,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
+    blank_lines: BlankLines = False,
     output: Output = None,
     fmt: FormatOpt = None,
     no_header: NoHeader = False,
@@ -84,7 +86,7 @@ def perplexity(
     wanted = parse_orders(None, orders) if orders is not None else [largest if n is None else n]
     if model_path is None:
         with reading(train, encoding, progress, label="training") as reader:
-            table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only)
+            table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only, blank_lines)
         if len(table) == 0:
             raise EmptyInput("the training input")
     top = table_order(table, model_path, max(wanted))  # past the text's longest n-grams: one warning
@@ -95,7 +97,7 @@ def perplexity(
             model = LanguageModel(table, order=min(order, top), smoothing=method, k=k)
             if test_ids is None:  # the token stream is the same for every model of one table
                 with reading(files, encoding, progress, label="evaluating") as reader:
-                    test_ids = model_ids(reader.chunks(), model, ignore_case, letters_only)
+                    test_ids = model_ids(reader.chunks(), model, ignore_case, letters_only, blank_lines)
             result = measure_perplexity(model, *test_ids)
             rows.append(
                 (
@@ -125,6 +127,7 @@ def lm(
     model_path: ModelOpt = None,
     ignore_case: IgnoreCase = False,
     letters_only: LettersOnly = False,
+    blank_lines: BlankLines = False,
     output: Output = None,
     encoding: Encoding = None,
     progress: Progress = False,
@@ -135,6 +138,8 @@ def lm(
     """
     from ..lm.arpa import write_arpa
 
-    model = build_model(files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress)
+    model = build_model(
+        files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress, blank_lines
+    )
     with io.atomic_output(output) as out:
         write_arpa(model, out)

@@ -44,6 +44,15 @@ ModelOpt = Annotated[
 ]
 KOpt = Annotated[float, typer.Option("--add-k", help="k for add-k smoothing (1 = Laplace).")]
 IgnoreCase = Annotated[bool, typer.Option("--ignore-case", "-i", help="Fold upper case into lower case.")]
+BlankLines = Annotated[
+    bool,
+    typer.Option(
+        "--blank-lines-are-sentences",
+        help="(word) A line without words is the sentence <s> </s>, as KenLM reads it (its perplexity then "
+        "predicts their </s> too). Default: blank lines are skipped, for in textlab's texts they part "
+        "articles and paragraphs and say nothing about how sentences end.",
+    ),
+]
 LettersOnly = Annotated[
     bool, typer.Option("--letters-only", "-l", help="(char) Letters only; each word is a segment (^word$).")
 ]
@@ -85,6 +94,7 @@ def build_model(
     letters_only: bool,
     encoding: str | None,
     progress: bool,
+    blank_lines: bool = False,
 ) -> LanguageModel:
     """A model from a count table (--model) or trained on the input text."""
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
@@ -99,7 +109,7 @@ def build_model(
         return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
     with reading(files, encoding, progress, label="training") as reader:
-        table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only)
+        table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines)
     if reader.bytes_read == 0 or len(table) == 0:
         raise EmptyInput()
     return LanguageModel(table, order=table_order(table, None, order), smoothing=smoothing.value, k=k)

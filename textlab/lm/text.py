@@ -30,9 +30,17 @@ MAX_ORDER = 10
 
 
 def train_table(
-    chunks: Iterable[bytes], order: int, unit: str = "char", ignore_case: bool = False, letters_only: bool = False
+    chunks: Iterable[bytes],
+    order: int,
+    unit: str = "char",
+    ignore_case: bool = False,
+    letters_only: bool = False,
+    blank_lines: bool = False,
 ) -> NgramTable:
-    """Counts of orders 1..max(order, 1), with boundary markers: what a ``LanguageModel`` is built from."""
+    """Counts of orders 1..max(order, 1), with boundary markers: what a ``LanguageModel`` is built from.
+    ``blank_lines`` (words): a line without words is the sentence ``<s> </s>``, as KenLM's
+    ``lmplz`` reads it; by default it is skipped (see :func:`check_blank_lines`)."""
+    check_blank_lines(unit, blank_lines)
     if order > MAX_ORDER:
         raise ParameterError(
             "order",
@@ -46,20 +54,34 @@ def train_table(
         ignore_case=ignore_case,
         letters_only=letters_only,
         boundaries=True,
+        blank_lines=blank_lines,
     )
 
 
+def check_blank_lines(unit: str, blank_lines: bool) -> None:
+    """Empty sentences are a word model's: a character model's segments are lines of
+    characters, and KenLM reads characters only when a program spaced them out."""
+    if blank_lines and unit != "word":
+        raise ParameterError("blank_lines", "applies to word models only", "a letter model has no empty sentences")
+
+
 def model_ids(
-    chunks: Iterable[bytes], model: LanguageModel, ignore_case: bool = False, letters_only: bool = False
+    chunks: Iterable[bytes],
+    model: LanguageModel,
+    ignore_case: bool = False,
+    letters_only: bool = False,
+    blank_lines: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A text as the model's token ids, and a mask that is False at separators (no n-gram crosses them)."""
+    """A text as the model's token ids, and a mask that is False at separators (no n-gram crosses
+    them); ``blank_lines``: a line without words is a sentence, whose </s> is predicted."""
+    check_blank_lines(model.trie.unit, blank_lines)
     ids_parts, ok_parts = [], []
     if model.trie.unit == "char":
         table = CharTable(ignore_case)
         stream = char_stream(chunks, ignore_case, letters_only, True, table)
     else:
         vocab = Vocabulary()
-        stream = word_stream(chunks, ignore_case, True, vocab)
+        stream = word_stream(chunks, ignore_case, True, vocab, blank_lines)
     for ids, ok in stream:
         ids_parts.append(np.asarray(ids, np.int64))
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
