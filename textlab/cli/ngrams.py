@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..ngrams import NgramTable
+    from ..spill import RunStore
+    from ..spilled import SpilledTable
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -103,9 +105,10 @@ def ngrams(
     counts the parts on a Dask cluster, with the same table as a result.
     """
     from ..spill import RunStore, default_budget
-    from .parsing import parse_size
+    from .parsing import parse_orders, parse_size
 
     budget = parse_size("--memory", memory) if memory is not None else default_budget()
+    table: NgramTable | SpilledTable
     with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
         if merge:
             if not files or files == ["-"]:
@@ -115,21 +118,9 @@ def ngrams(
             table = merge_tables(read_table(path, unit.value) for path in files)
             multi = len(set(table.order.tolist())) > 1
         else:
-            table = _count(
-                files,
-                n,
-                orders,
-                unit,
-                ignore_case,
-                letters_only,
-                boundaries,
-                encoding,
-                progress,
-                scheduler,
-                partition_size,
-                budget,
-                store,
-            )
+            order_list = parse_orders(n, orders)
+            settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
+            table = _count(files, order_list, settings, encoding, progress, scheduler, partition_size, budget, store)
             multi = orders is not None
         columns = (["order"] if multi else []) + ["ngram", "count"] + (["prob"] if prob else [])
         from ..spilled import SpilledTable
@@ -151,45 +142,38 @@ def ngrams(
 
 
 def _count(
-    files,
-    n,
-    orders,
-    unit,
-    ignore_case,
-    letters_only,
-    boundaries,
-    encoding,
-    progress,
-    scheduler,
-    partition_size,
-    budget,
-    store,
-):
-    """The n-grams of the input: counted here (spilling past ``budget``), or on the cluster."""
+    files: list[str] | None,
+    order_list: list[int],
+    settings: dict,
+    encoding: str | None,
+    progress: bool,
+    scheduler: str | None,
+    partition_size: str,
+    budget: int,
+    store: RunStore,
+) -> NgramTable | SpilledTable:
+    """The n-grams of the input (``settings``: unit, ignore_case, letters_only, boundaries):
+    counted here, spilling to ``store`` past ``budget`` bytes, or on the cluster."""
     from ..ngrams import count_within
-    from .parsing import parse_orders
+    from ..spilled import SpilledTable
 
-    order_list = parse_orders(n, orders)
-    settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
+    table: NgramTable | SpilledTable
     if scheduler:
         from ..cluster.jobs import NgramsJob
         from .cluster import count_on_cluster
 
-        job = NgramsJob(orders=tuple(order_list), **settings)
-        table = count_on_cluster(scheduler, job, files, encoding, partition_size, progress)
+        table = count_on_cluster(
+            scheduler, NgramsJob(orders=tuple(order_list), **settings), files, encoding, partition_size, progress
+        )
     else:
         with reading(files, encoding, progress, label="counting") as reader:
             table = count_within(reader.chunks(), budget, store, orders=order_list, **settings)
         if reader.bytes_read == 0:
             raise EmptyInput()
-    if not _has_rows(table):
-        longest = "line" if unit is Unit.word else "run of letters" if letters_only else "text"
+    if not isinstance(table, SpilledTable) and len(table) == 0:  # a spilled table has rows: it spilled them
+        longest = "line" if settings["unit"] == "word" else "run of letters" if settings["letters_only"] else "text"
         raise DataError(f"no {max(order_list)}-grams found: every {longest} is shorter than n")
     return table
-
-
-def _has_rows(table) -> bool:
-    return bool(len(table)) if hasattr(table, "__len__") else True  # a spilled table has rows: it spilled them
 
 
 def _write_bytes(table: NgramTable, columns: list[str], multi: bool, output: str | None, header: bool) -> None:
@@ -203,7 +187,17 @@ def _write_bytes(table: NgramTable, columns: list[str], multi: bool, output: str
         TableWriter(table.tokens, table.unit).write(out, table, multi)
 
 
-def _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, header) -> None:
+def _write_blocks(
+    table: SpilledTable,
+    columns: list[str],
+    multi: bool,
+    min_count: int,
+    top: int | None,
+    prob: bool,
+    fmt: Format | None,
+    output: str | None,
+    header: bool,
+) -> None:
     """A table too big for memory, written block by block as it is read back from disk
     (TSV or JSON lines: a terminal's table format would have to hold it all)."""
     from .. import io
