@@ -364,7 +364,8 @@ class NgramCounter:
             return DenseCounter(packer.width)
         if self.spill is None:
             return SortingCounter(packer.dtype)
-        return SortingCounter(packer.dtype, merge_keys=max(1 << 16, self.spill.limit // (packer.dtype.itemsize + 8)))
+        keys = self.spill.limit // (packer.dtype.itemsize + 8)  # what the budget's share holds
+        return SortingCounter(packer.dtype, merge_keys=min(MERGE_KEYS, max(1 << 16, keys)))
 
 
 @dataclass(frozen=True)
