@@ -126,6 +126,11 @@ def ngrams(
         from ..spilled import SpilledTable
 
         if isinstance(table, SpilledTable):
+            from .output import note
+
+            runs = sum(len(c.runs) for c in table.counters.values())
+            size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
+            note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
             _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, not no_header)
             return
         probs = table.probabilities() if prob else None
