@@ -197,3 +197,30 @@ def test_bad_input_gets_one_clear_line(run, tmp_path, args, stdin, message, code
     result = run("word2vec", "-", "-o", str(out), "--quiet", *args, input=stdin)
     assert result.exit_code == code and message in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_ids_past_the_budget_train_from_a_mapped_file_to_the_same_vectors(corpus_file, tmp_path):
+    text = corpus_file.read_bytes()
+    pieces = [text[i : i + 997] for i in range(0, len(text), 997)]  # many pieces: the spill starts mid-way
+    held = read_corpus(pieces, min_count=1)
+    mapped = read_corpus(pieces, min_count=1, memory=4096)  # 1,024 ids in memory, the rest to a file
+    named = tmp_path / "ids.int32"
+    from_file = read_corpus(pieces, min_count=1, ids_file=str(named))
+    assert not isinstance(held.ids, np.memmap)
+    assert isinstance(mapped.ids, np.memmap) and isinstance(from_file.ids, np.memmap)
+    assert not named.exists()  # removed once mapped: nothing stays behind
+    for corpus in (mapped, from_file):
+        assert corpus.words == held.words and np.array_equal(corpus.ids, held.ids)
+        assert np.array_equal(corpus.line_starts, held.line_starts)
+    settings = Settings(dim=8, epochs=2, seed=3)
+    assert np.array_equal(fit(mapped, settings), fit(held, settings))
+
+
+def test_the_command_with_a_tiny_budget_writes_the_same_vectors(run, corpus_file, tmp_path):
+    args = ["word2vec", str(corpus_file), "--dim", "8", "--epochs", "1", "--min-count", "1", "--quiet"]
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    assert run(*args, "-o", str(a)).exit_code == 0
+    assert run(*args, "-o", str(b), "--memory", "4K").exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+    bad = run(*args, "-o", str(b), "--ids-file", str(tmp_path / "no" / "ids"))
+    assert bad.exit_code == 1 and "cannot write the word ids" in bad.stderr

@@ -77,6 +77,25 @@ def word2vec(
         bool, typer.Option("--progress", help="Show progress on stderr even when it is not a terminal.")
     ] = False,
     encoding: Encoding = None,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            help="Bytes the corpus's word ids may take in memory (4 a word); past it they go to a temporary "
+            "file ($TMPDIR) that training reads memory-mapped.  [default: a quarter of the machine's memory]",
+            metavar="SIZE",
+            show_default=False,
+        ),
+    ] = None,
+    ids_file: Annotated[
+        str | None,
+        typer.Option(
+            "--ids-file",
+            help="Write the word ids to this file and train from it memory-mapped, whatever their size "
+            "(a disk with room for 4 bytes a word); it is removed once mapped.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Fit word vectors (word2vec: skip-gram or CBOW, negative sampling) on a word stream.
 
@@ -87,8 +106,10 @@ def word2vec(
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..malloc import returning_big_blocks
+    from ..spill import default_budget
     from ..vectors import formats
     from ..word2vec import Settings, fit, read_corpus
+    from .parsing import parse_size
 
     settings = Settings(
         dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha, cbow=cbow, seed=seed
@@ -96,8 +117,9 @@ def word2vec(
     settings.check()
     io.check_output_path(output)  # before hours of training, not after
     io.check_output_path(save_vocab)
+    budget = parse_size("--memory", memory) if memory is not None else default_budget()
     with returning_big_blocks(), reading(files, encoding, progress, quiet=quiet) as reader:
-        corpus = read_corpus(reader.chunks(), min_count, max_vocab)
+        corpus = read_corpus(reader.chunks(), min_count, max_vocab, budget, ids_file)
     if not quiet:
         note(
             f"{corpus.total_words:,} words, {len(corpus.words):,} in the vocabulary "

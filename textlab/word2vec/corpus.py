@@ -12,6 +12,8 @@ out becomes -1 and is skipped in training, as the C tool skips it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,25 +44,51 @@ class Corpus:
         return np.searchsorted(self.line_starts, positions, side="right")
 
 
-def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | None = None) -> Corpus:
-    """Read the text once: vocabulary, counts, the id array and the line starts."""
+def read_corpus(
+    chunks: Iterable[bytes],
+    min_count: int = 5,
+    max_vocab: int | None = None,
+    memory: int | None = None,
+    ids_file: str | None = None,
+) -> Corpus:
+    """Read the text once: vocabulary, counts, the id array and the line starts.
+
+    The ids are held in memory up to ``memory`` bytes (None: no limit); past it,
+    or from the start when ``ids_file`` names a file, they go to a file (``ids_file``,
+    or a temporary one) that the corpus then maps: a corpus bigger than memory
+    trains, read from the page cache a block at a time.  The file is removed from
+    its directory as soon as it is mapped, so nothing stays behind however the run
+    ends; its space returns when the corpus is let go.
+    """
     if min_count < 1:
         raise ParameterError("min_count", "must be at least 1")
     vocab = Vocabulary()
     parts: list[np.ndarray] = []
     starts: list[np.ndarray] = []
     offset = 0
-    for hashed, first_of_line in hashed_lines(chunks, text_starts_a_line=True):
-        ids = vocab.encode(hashed).astype(np.int32)
-        starts.append(np.flatnonzero(first_of_line) + offset)
-        parts.append(ids)
-        offset += len(ids)
-    release_hash_tables()  # 32 MB of hashing tables, not needed from here on
-    if offset == 0:
-        raise EmptyInput()
-    raw = np.concatenate(parts)
+    spill = _IdsFile(ids_file) if ids_file is not None else None
+    try:
+        for hashed, first_of_line in hashed_lines(chunks, text_starts_a_line=True):
+            ids = vocab.encode(hashed).astype(np.int32)
+            starts.append(np.flatnonzero(first_of_line) + offset)
+            parts.append(ids)
+            offset += len(ids)
+            if spill is None and memory is not None and 4 * offset > memory:
+                spill = _IdsFile(None)
+            if spill is not None:
+                spill.write(parts)
+                parts = []
+        release_hash_tables()  # 32 MB of hashing tables, not needed from here on
+        if offset == 0:
+            raise EmptyInput()
+        raw = spill.mapped(offset) if spill is not None else np.concatenate(parts)
+    finally:
+        if spill is not None:
+            spill.close()
     del parts  # memory: the corpus is held once, as ``raw``, from here on
-    counts = np.bincount(raw, minlength=len(vocab))
+    counts = np.zeros(len(vocab), np.int64)
+    for at in range(0, len(raw), 1 << 24):  # a slice at a time: bincount would copy a mapped array whole
+        counts += np.bincount(raw[at : at + (1 << 24)], minlength=len(vocab))
     # Most frequent first; ties in order of first appearance (a stable sort), as the C tool keeps them.
     order = np.argsort(-counts, kind="stable")
     keep = order[counts[order] >= min_count]
@@ -80,6 +108,8 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
     new_id[keep] = np.arange(len(keep), dtype=np.int32)
     for at in range(0, len(raw), 1 << 20):  # renumber in place, a slice at a time: no second copy
         raw[at : at + (1 << 20)] = new_id[raw[at : at + (1 << 20)]]
+    if isinstance(raw, np.memmap):
+        raw.flush()
     line_starts = np.concatenate(starts) if starts else np.zeros(1, np.int64)
     return Corpus(
         words=[vocab.words[i] for i in keep.tolist()],
@@ -88,3 +118,35 @@ def read_corpus(chunks: Iterable[bytes], min_count: int = 5, max_vocab: int | No
         line_starts=line_starts.astype(np.int32 if offset < 2**31 else np.int64),  # 4 bytes a line when they fit
         total_words=offset,
     )
+
+
+class _IdsFile:
+    """The corpus's ids written to a file, then mapped (``path`` None: a temporary file)."""
+
+    def __init__(self, path: str | None) -> None:
+        import tempfile
+
+        if path is None:
+            fd, path = tempfile.mkstemp(prefix="textlab-ids-", suffix=".int32")
+            self.file = os.fdopen(fd, "wb")
+        else:
+            try:
+                self.file = open(path, "wb")
+            except OSError as e:
+                raise DataError(f"{path}: cannot write the word ids ({e.strerror})") from None
+        self.path = path
+
+    def write(self, parts: list[np.ndarray]) -> None:
+        for part in parts:
+            part.tofile(self.file)
+
+    def mapped(self, length: int) -> np.ndarray:
+        self.file.close()
+        ids = np.memmap(self.path, np.int32, mode="r+", shape=(length,))
+        os.unlink(self.path)  # the mapping keeps the data; the name goes now
+        return ids
+
+    def close(self) -> None:
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
