@@ -88,7 +88,7 @@ def describe(path: str) -> str:
     return "standard input" if path == "-" else path
 
 
-def _open_raw(path: str) -> BinaryIO:
+def open_path(path: str) -> BinaryIO:
     """Open a path (or ``-``) for binary reading, with errors a person can act on."""
     if path == "-":
         return sys.stdin.buffer
@@ -109,7 +109,7 @@ def _open_raw(path: str) -> BinaryIO:
 def open_input(path: str) -> tuple[io.BufferedReader, _CountingReader]:
     """Open ``path`` (or ``-``) for reading its raw bytes, buffered (so its first
     bytes can be peeked at), and the counter of bytes read."""
-    return counting_reader(_open_raw(path))
+    return counting_reader(open_path(path))
 
 
 def counting_reader(raw: BinaryIO) -> tuple[io.BufferedReader, _CountingReader]:
@@ -236,7 +236,7 @@ class TextReader:
         # Open every path first so a missing third file fails before any work.
         for path in self.paths:
             if path != "-":
-                _open_raw(path).close()
+                open_path(path).close()
         for path in self.paths:
             yield from self._file_chunks(path)
 
@@ -261,7 +261,9 @@ class TextReader:
             head = stream.read(max(self.chunk_size, 4))  # a byte-order mark is up to 4 bytes
             encoding = self.encoding or (wide_encoding(head, describe(path)) if at_start else None)
             if encoding is None:
-                source = self._utf8(stream, head if not at_start or not head.startswith(BOM) else head[3:])
+                if at_start and head.startswith(BOM):
+                    head = head[3:]
+                source = self._utf8(stream, head)
             else:
                 source = self._recode(stream, head, encoding, path)
             for chunk in source:

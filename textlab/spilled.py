@@ -94,17 +94,20 @@ class SpilledTable:
             if buffer:
                 many.append(self.store.write(_by_count(buffer)))
             rows = self._rows_per_block(row_bytes + 16, len(many))
-            for block in merged([run.blocks(rows) for run in many], "rank"):
-                yield {name: values for name, values in block.items() if name != "rank"}
+            yield from map(_unranked, merged([run.blocks(rows) for run in many], "rank"))
         elif buffer:
-            block = _by_count(buffer)
-            yield {name: values for name, values in block.items() if name != "rank"}
+            yield _unranked(_by_count(buffer))
         rows = self._rows_per_block(row_bytes)
         for run in once:  # n-grams seen once: in key order, run after run
             yield from run.blocks(rows)
             self.store.remove(run)
         for run in many:
             self.store.remove(run)
+
+
+def _unranked(block: Block) -> Block:
+    """A block without its sorting column."""
+    return {name: values for name, values in block.items() if name != "rank"}
 
 
 def _select(block: Block, keep: np.ndarray) -> Block:

@@ -3,11 +3,12 @@
 Writing a table of millions of rows through Python strings (a string per
 n-gram, per count, then joins) took longer than counting it: 60% of a word
 bigram count's run.  Here a row is a list of byte *segments* (the order, each
-token, a space between words, a tab, the count's digits, a newline), all taken
-from one pool of bytes: the tokens' UTF-8 (escaped for TSV once per distinct
-token), the separators, and the counts' digits (written by NumPy, a digit
-column at a time for the counts of each width).  A block's output is then
-one gather: ``pool[np.repeat(starts, lengths) + offsets within each segment]``.
+token, a space between words, a tab, the count's digits, a newline), taken
+from two sources of bytes: the table's pool (the tokens' UTF-8, escaped for
+TSV once per distinct token, and the separators) and the block's numbers (the
+counts' digits, written by NumPy a digit column at a time for the counts of
+each width).  A block's output is then one gather over both:
+``np.repeat(starts, lengths) + offsets within each segment``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class TableWriter:
         self.token_len = lengths
         self.tab, self.space, self.newline = len(self.pool) - 3, len(self.pool) - 2, len(self.pool) - 1
         self.separator = 1 if unit == "word" else 0
+        self._buffer: np.ndarray | None = None
 
     def write(self, out: IO[bytes], table: NgramTable, with_order: bool) -> None:
         """The rows of ``table`` (sorted by order, as tables are) as ``[order\\t]ngram\\tcount`` lines."""
@@ -75,17 +77,20 @@ class TableWriter:
                     out.write(self._lines(block.select(slice(a, b)), int(block.order[a]), with_order))
 
     def _lines(self, table: NgramTable, k: int, with_order: bool) -> bytes:
-        """Rows of one order ``k`` as bytes."""
+        """Rows of one order ``k`` as bytes.
+
+        The segments point into the tokens' pool (made once for the table) and, after
+        it, this block's numbers (the counts' digits, the order and its tab)."""
         m = len(table)
         count_digits, count_width = digits(table.counts)
         base = len(self.pool)
-        pool = np.concatenate([self.pool, count_digits])
+        numbers = count_digits
         starts, lengths = [], []
         if with_order:
-            order_digits, _ = digits(np.array([k]))
-            pool = np.concatenate([pool, order_digits, np.frombuffer(b"\t", np.uint8)])
-            starts.append(np.full(m, len(pool) - len(order_digits) - 1))
-            lengths.append(np.full(m, len(order_digits) + 1))
+            order_field = np.concatenate([digits(np.array([k]))[0], np.frombuffer(b"\t", np.uint8)])
+            numbers = np.concatenate([count_digits, order_field])
+            starts.append(np.full(m, base + len(count_digits)))
+            lengths.append(np.full(m, len(order_field)))
         rows = table.rows[:, :k]
         for j in range(k):
             if j:
@@ -96,12 +101,25 @@ class TableWriter:
         count_start = base + np.cumsum(count_width) - count_width
         starts += [np.full(m, self.tab), count_start, np.full(m, self.newline)]
         lengths += [np.ones(m, np.int64), count_width, np.ones(m, np.int64)]
-        # row by row, segment by segment; 32-bit indices (a block's bytes are far below 2**31)
-        grid_start = np.empty((m, len(starts)), np.int32)
+        # row by row, segment by segment; 32-bit indices while the sources allow (a block's are small)
+        kind = np.int32 if base + len(numbers) < 2**31 else np.int64
+        grid_start = np.empty((m, len(starts)), kind)
         grid_length = np.empty((m, len(starts)), np.int32)
         for j, (a, b) in enumerate(zip(starts, lengths)):
             grid_start[:, j], grid_length[:, j] = a, b
         start, length = grid_start.ravel(), grid_length.ravel()
-        first = np.cumsum(length, dtype=np.int32) - length
-        index = np.repeat(start - first, length) + np.arange(int(first[-1] + length[-1]) if m else 0, dtype=np.int32)
-        return pool[index].tobytes()
+        first = np.cumsum(length, dtype=kind) - length
+        size = int(first[-1] + length[-1]) if m else 0
+        index = np.repeat(start - first, length) + np.arange(size, dtype=kind)
+        return self._sources(numbers)[index].tobytes()
+
+    def _sources(self, numbers: np.ndarray) -> np.ndarray:
+        """The pool with this block's numbers after it: the pool is copied once, into a buffer
+        with room behind it that each block's numbers overwrite (the pool of a big vocabulary
+        is tens of megabytes: copied for every block, it would be written out again each time)."""
+        base = len(self.pool)
+        if self._buffer is None or len(self._buffer) < base + len(numbers):
+            self._buffer = np.empty(base + max(len(numbers), 1 << 20), np.uint8)
+            self._buffer[:base] = self.pool
+        self._buffer[base : base + len(numbers)] = numbers
+        return self._buffer

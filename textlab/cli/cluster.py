@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from ..errors import DataError, EmptyInput, UsageError
@@ -45,14 +44,10 @@ def dump_on_cluster(
         raise UsageError("--scheduler writes numbered shards: give -o DIR, a new directory")
     assert output is not None
     every = parse_size("--partition-size", partition_size)
-    suffix = ".jsonl" if settings.fmt == "jsonl" else ".txt"
     parts: list[tuple[Any, Any]] = []
     for path in files:
-        found, header = split_dump(path, every, output, len(parts), suffix, offsets)
-        parts += [
-            (part, replace(header, keep=settings.keep, min_words=settings.min_words, fmt=settings.fmt))
-            for part in found
-        ]
+        found, with_namespaces = split_dump(path, every, output, len(parts), settings, offsets)
+        parts += [(part, with_namespaces) for part in found]
     prepare_directory(output)
     with Meter("dump on the cluster", unit="partitions", show=wanted(progress, files)) as meter:
         written, failure = extract_on_cluster(address, parts, lambda done, total: meter.update(done, total))

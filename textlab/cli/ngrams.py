@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,7 +24,7 @@ from .options import (
     Top,
     Unit,
 )
-from .output import emit_columns, reading, resolve_format
+from .output import emit_columns, reading, resolve_format, write_json_lines
 
 if TYPE_CHECKING:
     import numpy as np
@@ -137,7 +138,7 @@ def ngrams(
         keep = kept_rows(table, min_count, top)
         shown = table if keep.all() else table.select(keep)  # most often every row: no copy
         if probs is None and resolve_format(fmt, output) is Format.tsv:
-            _write_bytes(shown, columns, multi, output, not no_header)
+            _write_bytes([shown], columns, multi, output, not no_header)
             return
         cols: list[list] = [shown.order.tolist()] if multi else []
         cols += [shown.ngrams, shown.counts.tolist()]
@@ -181,15 +182,21 @@ def _count(
     return table
 
 
-def _write_bytes(table: NgramTable, columns: list[str], multi: bool, output: str | None, header: bool) -> None:
-    """A table as TSV, its bytes made by NumPy (the common case: no --prob column)."""
+def _write_bytes(
+    tables: Iterable[NgramTable], columns: list[str], multi: bool, output: str | None, header: bool
+) -> None:
+    """Tables (one, or the blocks of a spilled one) as TSV, their bytes made by NumPy: the
+    common case, no --prob column."""
     from .. import io
     from ..table_writer import TableWriter
 
     with io.atomic_output(output, binary=True) as out:
         if header:
             out.write(("\t".join(columns) + "\n").encode())
-        TableWriter(table.tokens, table.unit).write(out, table, multi)
+        writer = None
+        for table in tables:
+            writer = writer or TableWriter(table.tokens, table.unit)  # the blocks of a table share its tokens
+            writer.write(out, table, multi)
 
 
 def _write_blocks(
@@ -209,14 +216,7 @@ def _write_blocks(
 
     as_json = resolve_format(fmt, output) is Format.json
     if not prob and not as_json:
-        from ..table_writer import TableWriter
-
-        writer = TableWriter(table.tokens, table.unit)
-        with io.atomic_output(output, binary=True) as raw:
-            if header:
-                raw.write(("\t".join(columns) + "\n").encode())
-            for block, _ in table.blocks(min_count, top, prob):
-                writer.write(raw, block, multi)
+        _write_bytes((block for block, _ in table.blocks(min_count, top, prob)), columns, multi, output, header)
         return
     with io.atomic_output(output) as out:
         first = True
@@ -226,10 +226,7 @@ def _write_blocks(
             if probs is not None:
                 cols.append(probs.tolist())
             if as_json:
-                import json
-
-                for row in zip(*cols):
-                    out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+                write_json_lines(out, columns, zip(*cols))
             else:
                 io.write_tsv_columns(out, columns, cols, header=header and first)
             first = False

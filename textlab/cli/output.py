@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
 from .. import io
 from .options import Format
@@ -83,12 +84,17 @@ def emit_table(
         if fmt is Format.tsv:
             io.write_tsv(out, columns, rows, header=header)
         elif fmt is Format.json:
-            import json  # here: 3 ms a command in a pipe need not pay
-
-            for row in rows:
-                out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
+            write_json_lines(out, columns, rows)
         else:
             _rich_table(out, columns, rows, bar_column, title)
+
+
+def write_json_lines(out: IO[str], columns: list[str], rows: Iterable[tuple]) -> None:
+    """One JSON object a row, its keys the columns (``--format json``)."""
+    import json  # here: 3 ms a command in a pipe need not pay
+
+    for row in rows:
+        out.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
 
 
 def emit_columns(

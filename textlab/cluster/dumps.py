@@ -25,7 +25,7 @@ import itertools
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from ..errors import DataError, UsageError
@@ -42,7 +42,7 @@ from ..wiki.parallel import (
     is_multistream,
     stream_batches,
 )
-from .partitions import Piece, after_pattern, cut_points, is_url, open_piece, open_raw, size_of
+from .partitions import Piece, after_pattern, cut_points, filesystem, is_url, open_piece, open_raw, size_of
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,10 @@ class Extracted:
 
 
 def split_dump(
-    path: str, every: int, directory: str, first: int, suffix: str, offsets: list[int] | None = None
+    path: str, every: int, directory: str, first: int, settings: Settings, offsets: list[int] | None = None
 ) -> tuple[list[DumpPart], Settings]:
-    """The parts of the dump at ``path`` (shards numbered from ``first``), and the settings
-    that carry its namespaces, read from its header."""
+    """The parts of the dump at ``path`` (shards numbered from ``first``), and ``settings``
+    with the dump's namespaces, read from its header."""
     size = size_of(path)
     with open_raw(path) as f:
         head = f.read(1 << 20)
@@ -101,6 +101,7 @@ def split_dump(
         raise DumpError(f"{path}: {e}", 0) from None
     except OSError as e:
         raise DataError(f"{path}: the dump cannot be decompressed ({e})") from None
+    suffix = ".jsonl" if settings.fmt == "jsonl" else ".txt"
     width = 5
     parts = []
     for i, (a, b) in enumerate(itertools.pairwise(cuts)):
@@ -109,7 +110,7 @@ def split_dump(
             inside = tuple(o - a for o in sorted(set(offsets)) if a <= o < b)
         shard = _join(directory, f"{first + i:0{width}d}{suffix}")
         parts.append(DumpPart(Piece(path, a, b), shard, multistream, inside))
-    return parts, Settings(namespaces=namespaces)
+    return parts, replace(settings, namespaces=namespaces)
 
 
 def _read(path: str, n: int) -> bytes:
@@ -140,7 +141,9 @@ def extract_part(part: DumpPart, settings: Settings) -> Extracted:
 
 
 def _page_batches(raw: BinaryIO) -> Iterator[Batch]:
-    """Runs of whole pages of about ``BATCH_BYTES`` from a range of plain XML."""
+    """Runs of whole pages of about ``BATCH_BYTES`` from a range of plain XML (not
+    ``parallel.xml_batches``: that reads a whole dump, header first, and takes a range
+    without ``</mediawiki>`` for a dump cut short)."""
     buf = bytearray()
     while block := raw.read(BATCH_BYTES):
         buf += block
@@ -161,9 +164,7 @@ def _shard(path: str):
         with atomic_output(path) as out:
             yield out
         return
-    from fsspec.core import url_to_fs
-
-    fs, inner = url_to_fs(path)
+    fs, inner = filesystem(path)
     temporary = f"{inner}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         with fs.open(temporary, "w", encoding="utf-8") as out:
@@ -178,9 +179,7 @@ def _shard(path: str):
 def prepare_directory(directory: str) -> None:
     """The shards' directory: made if new; refused if it holds files (they would be mixed up)."""
     if is_url(directory):
-        from fsspec.core import url_to_fs
-
-        fs, inner = url_to_fs(directory)
+        fs, inner = filesystem(directory)
         if fs.exists(inner) and fs.ls(inner):
             raise UsageError(f"{directory} is not empty", "give a new directory for the shards")
         fs.makedirs(inner, exist_ok=True)
@@ -216,9 +215,7 @@ def extract_on_cluster(
 
 def _remove(path: str) -> None:
     if is_url(path):
-        from fsspec.core import url_to_fs
-
-        fs, inner = url_to_fs(path)
+        fs, inner = filesystem(path)
         if fs.exists(inner):
             fs.rm(inner)
     else:

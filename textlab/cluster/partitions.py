@@ -31,13 +31,21 @@ import io
 import itertools
 import os
 import re
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..errors import DataError, UsageError
-from ..io import CHUNK_SIZE, TextReader, counting_reader, decompressed, describe, is_compressed, wide_encoding
+from ..io import (
+    CHUNK_SIZE,
+    TextReader,
+    counting_reader,
+    decompressed,
+    describe,
+    is_compressed,
+    open_path,
+    wide_encoding,
+)
 
 #: The default partition size: large enough that a task's start-up is a small part of
 #: its work (counting 64 MB takes seconds), small enough that a few per worker even out.
@@ -120,7 +128,8 @@ def is_url(path: str) -> bool:
     return "://" in path
 
 
-def _filesystem(path: str):
+def filesystem(path: str):
+    """fsspec's filesystem for a URL, and the path inside it."""
     try:
         from fsspec.core import url_to_fs
     except ImportError:
@@ -131,45 +140,32 @@ def _filesystem(path: str):
         raise DataError(f"{path}: cannot open ({e})") from None
 
 
-def size_of(path: str) -> int:
-    """The size of a file in bytes, with the errors of ``textlab.io`` for a missing one."""
-    if is_url(path):
-        fs, inner = _filesystem(path)
-        try:
-            return int(fs.size(inner))
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such file") from None
-        except OSError as e:
-            raise DataError(f"{path}: cannot open ({e})") from None
-    if path == "-":
-        raise UsageError("standard input cannot be split for a cluster", "give the input as files")
+def _on_url(path: str, action):
+    """``action(fs, inner)`` for a URL, with the errors ``textlab.io`` gives for a path."""
+    fs, inner = filesystem(path)
     try:
-        st = os.stat(path)
+        return action(fs, inner)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except OSError as e:
-        raise DataError(f"{path}: cannot open ({e.strerror})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise DataError(f"{path}: is a directory", "give the files inside it, e.g. DIR/*.txt")
-    return st.st_size
+        raise DataError(f"{path}: cannot open ({e})") from None
+
+
+def size_of(path: str) -> int:
+    """The size of a file in bytes (a path's errors are ``textlab.io``'s)."""
+    if is_url(path):
+        return int(_on_url(path, lambda fs, inner: fs.size(inner)))
+    if path == "-":
+        raise UsageError("standard input cannot be split for a cluster", "give the input as files")
+    with open_path(path) as f:
+        return os.fstat(f.fileno()).st_size
 
 
 def open_raw(path: str) -> BinaryIO:
     """A seekable binary file for a path or URL."""
     if is_url(path):
-        fs, inner = _filesystem(path)
-        try:
-            return fs.open(inner, "rb")
-        except FileNotFoundError:
-            raise DataError(f"{path}: no such file") from None
-        except OSError as e:
-            raise DataError(f"{path}: cannot open ({e})") from None
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file") from None
-    except OSError as e:
-        raise DataError(f"{path}: cannot open ({e.strerror})") from None
+        return _on_url(path, lambda fs, inner: fs.open(inner, "rb"))
+    return open_path(path)
 
 
 class _Window(io.RawIOBase):

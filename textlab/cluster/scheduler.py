@@ -114,8 +114,6 @@ def run_job(
 
 
 def _reduce(client: Any, job: Job, partitions: Partitions, on_progress: Callable[[int, int], None] | None) -> Partial:
-    from distributed import as_completed
-
     run = uuid.uuid4().hex[:8]  # task names of this run: textlab-<run>-count-<partition>
     # Each task carries its partition and the few after it that its lookahead may read,
     # not the whole list: no task depends on data that a dying worker could take along.
@@ -132,13 +130,9 @@ def _reduce(client: Any, job: Job, partitions: Partitions, on_progress: Callable
             for i, (a, b) in enumerate(zip(level[::2], level[1::2]))
         ]
         level = merged + level[len(merged) * 2 :]  # an odd one out waits for the next level
-    try:
-        for done, _ in enumerate(as_completed(counts), start=1):
-            if on_progress:
-                on_progress(done, len(counts))
+    with _explaining(lambda i: f"partition {partitions.name(i)}"):
+        _follow(counts, on_progress)
         return level[0].result()
-    except Exception as e:
-        raise _explained(e, lambda i: f"partition {partitions.name(i)}") from None
 
 
 def run_each(
@@ -149,20 +143,32 @@ def run_each(
 ) -> list[Any]:
     """``function(*args)`` for each tuple of ``calls``, on the cluster at ``address``; the
     results in the order of ``calls``."""
-    from distributed import as_completed
-
     with connect(address) as client:
         run = uuid.uuid4().hex[:8]
         futures = [
             client.submit(function, *args, key=f"textlab-{run}-part-{i}", pure=False) for i, args in enumerate(calls)
         ]
-        try:
-            for done, _ in enumerate(as_completed(futures), start=1):
-                if on_progress:
-                    on_progress(done, len(futures))
+        with _explaining(lambda i: str(calls[i][0])):
+            _follow(futures, on_progress)
             return [future.result() for future in futures]
-        except Exception as e:
-            raise _explained(e, lambda i: str(calls[i][0])) from None
+
+
+def _follow(futures: list[Any], on_progress: Callable[[int, int], None] | None) -> None:
+    """Wait for ``futures``, telling ``on_progress(done, all)`` as each finishes."""
+    from distributed import as_completed
+
+    for done, _ in enumerate(as_completed(futures), start=1):
+        if on_progress:
+            on_progress(done, len(futures))
+
+
+@contextlib.contextmanager
+def _explaining(name: Callable[[int], str]) -> Iterator[None]:
+    """A task's failure inside as the user's error (see :func:`_explained`)."""
+    try:
+        yield
+    except Exception as e:
+        raise _explained(e, name) from None
 
 
 def _explained(error: Exception, name: Callable[[int], str]) -> Exception:

@@ -19,10 +19,8 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from .parallel import BATCH_BYTES
+from .parallel import BATCH_BYTES, PAGE_END, SITEINFO_END
 
-_PAGE_END = b"</page>"
-_SITEINFO_END = b"</siteinfo>"
 _ID = re.compile(rb"<id>(\d+)</id>")
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
 
@@ -33,17 +31,17 @@ PAGES_PER_STREAM = 100
 def pages(xml: BinaryIO) -> tuple[bytes, Iterator[bytes]]:
     """The header of a dump (up to ``</siteinfo>``) and its pages, each ``<page>...</page>``."""
     buf = bytearray()
-    while (end := buf.find(_SITEINFO_END)) < 0:
+    while (end := buf.find(SITEINFO_END)) < 0:
         block = xml.read(BATCH_BYTES)
         if not block:
             raise ValueError("no </siteinfo>: not a MediaWiki dump")
         buf += block
-    header = bytes(buf[: end + len(_SITEINFO_END)]) + b"\n"
-    del buf[: end + len(_SITEINFO_END)]
+    header = bytes(buf[: end + len(SITEINFO_END)]) + b"\n"
+    del buf[: end + len(SITEINFO_END)]
 
     def each() -> Iterator[bytes]:
         while True:
-            end = buf.find(_PAGE_END)
+            end = buf.find(PAGE_END)
             if end < 0:
                 block = xml.read(BATCH_BYTES)
                 if not block:
@@ -51,8 +49,8 @@ def pages(xml: BinaryIO) -> tuple[bytes, Iterator[bytes]]:
                 buf.extend(block)
                 continue
             start = buf.find(b"<page>")
-            yield bytes(buf[start : end + len(_PAGE_END)]) + b"\n"
-            del buf[: end + len(_PAGE_END)]
+            yield bytes(buf[start : end + len(PAGE_END)]) + b"\n"
+            del buf[: end + len(PAGE_END)]
 
     return header, each()
 

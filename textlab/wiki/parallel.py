@@ -56,7 +56,7 @@ PROBE_BYTES = 1 << 20
 #: The start of a bzip2 stream: "BZh", the block size 1-9, the first block's magic.
 STREAM_START = re.compile(rb"BZh[1-9]1AY&SY")
 
-_SITEINFO_END = b"</siteinfo>"
+SITEINFO_END = b"</siteinfo>"
 PAGE_END = b"</page>"
 
 
@@ -163,9 +163,9 @@ def xml_batches(stream: BinaryIO, read: Callable[[], int]) -> Iterator[Batch]:
             return
         buf += block
         if header:
-            end = buf.find(_SITEINFO_END)
+            end = buf.find(SITEINFO_END)
             if end >= 0 or not block or len(buf) > PROBE_BYTES:
-                cut = end + len(_SITEINFO_END) if end >= 0 else 0
+                cut = end + len(SITEINFO_END) if end >= 0 else 0
                 yield Batch(bytes(buf[:cut]), False, read())
                 del buf[:cut]
                 header = False
@@ -188,8 +188,8 @@ def header_namespaces(batch: Batch) -> Namespaces:
     """The namespaces of the dump's ``<siteinfo>``, from its first batch (and a
     ``DumpError`` if the dump is not MediaWiki XML at all)."""
     xml = bz2.decompress(batch.data) if batch.compressed else batch.data
-    end = xml.find(_SITEINFO_END)
-    head = xml[: end + len(_SITEINFO_END)] if end >= 0 else xml[: xml.find(b">") + 1]
+    end = xml.find(SITEINFO_END)
+    head = xml[: end + len(SITEINFO_END)] if end >= 0 else xml[: xml.find(b">") + 1]
     parser = DumpParser(io.BytesIO(head + b"</mediawiki>"))
     for _ in parser:
         pass
@@ -246,9 +246,9 @@ def _decompress(data: bytes) -> tuple[bytes, str | None]:
 def _as_document(xml: bytes) -> bytes:
     """A batch's pages as a document of their own: the header (up to ``</siteinfo>``)
     and the closing tag cut off, the rest wrapped in ``<mediawiki>``."""
-    end = xml.find(_SITEINFO_END)
+    end = xml.find(SITEINFO_END)
     if end >= 0:
-        xml = xml[end + len(_SITEINFO_END) :]
+        xml = xml[end + len(SITEINFO_END) :]
     elif xml.lstrip().startswith((b"<mediawiki", b"<?xml")):
         xml = xml[xml.find(b">", xml.find(b"<mediawiki")) + 1 :]
     close = xml.rfind(b"</mediawiki>")
