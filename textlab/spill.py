@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import DataError
+from .io import os_reason
+
 Block = dict[str, np.ndarray]
 
 #: The share of the machine's memory a count may use by default, before it spills.
@@ -69,7 +72,11 @@ class RunStore:
 
     def write(self, columns: Block, **extra: object) -> Run:
         if self.path is None:
-            self.path = tempfile.mkdtemp(prefix="textlab-spill-", dir=self.directory)
+            try:
+                self.path = tempfile.mkdtemp(prefix="textlab-spill-", dir=self.directory)
+            except OSError as e:
+                where = self.directory or tempfile.gettempdir()
+                raise DataError(f"{where}: cannot make a directory for the sorted runs: {os_reason(e)}") from None
         number = self._made
         self._made += 1
         files, dtypes = {}, {}

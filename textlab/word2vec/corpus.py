@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import DataError, EmptyInput, ParameterError
+from ..io import os_reason
 from ..tokens import hashed_lines
 from ..vocab import Vocabulary, release_hash_tables
 
@@ -133,7 +134,7 @@ class _IdsFile:
             try:
                 self.file = open(path, "wb")
             except OSError as e:
-                raise DataError(f"{path}: cannot write the word ids ({e.strerror})") from None
+                raise DataError(f"{path}: cannot write the word ids: {os_reason(e)}") from None
         self.path = path
 
     def write(self, parts: list[np.ndarray]) -> None:
