@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pytest
 
+from textlab.errors import ParameterError
 from textlab.vectors import Vectors, formats
 from textlab.word2vec import Settings, fit, read_corpus
 from textlab.word2vec.batch import Batch, cbow_update, skipgram_update
+from textlab.word2vec.crew import Crew, WorkerDied, can_fork
 from textlab.word2vec.rows import summed_rows
 from textlab.word2vec.sampling import NoiseSampler, keep_probability
 
@@ -224,3 +232,110 @@ def test_the_command_with_a_tiny_budget_writes_the_same_vectors(run, corpus_file
     assert a.read_bytes() == b.read_bytes()
     bad = run(*args, "-o", str(b), "--ids-file", str(tmp_path / "no" / "ids"))
     assert bad.exit_code == 1 and "cannot write the word ids" in bad.stderr
+
+
+# -- worker processes -------------------------------------------------------------------
+needs_fork = pytest.mark.skipif(not can_fork(), reason="worker processes need fork (Linux, macOS)")
+
+
+@needs_fork
+@pytest.mark.parametrize("cbow", [False, True])
+def test_two_worker_processes_repeat_and_equal_one_process_computing_both_shares(corpus_file, cbow):
+    corpus = read_corpus([corpus_file.read_bytes()], min_count=1)
+    settings = Settings(dim=8, epochs=2, seed=5, workers=2, cbow=cbow)
+    a, b = fit(corpus, settings), fit(corpus, settings)
+    alone = fit(corpus, settings, processes=False)  # the same rounds, computed one batch after another
+    assert np.array_equal(a, b) and np.array_equal(a, alone)
+    assert not np.array_equal(a, fit(corpus, Settings(dim=8, epochs=2, seed=5, workers=1, cbow=cbow)))
+    three = Settings(dim=8, epochs=1, seed=5, workers=3, cbow=cbow)  # more workers than a block's batches
+    assert np.array_equal(fit(corpus, three), fit(corpus, three, processes=False))
+
+
+@needs_fork
+def test_a_workers_error_is_raised_by_the_parent_and_a_killed_worker_is_one_line():
+    def fail(worker: int) -> None:
+        raise ParameterError("dim", "is broken in the worker")
+
+    with pytest.raises(ParameterError, match="broken in the worker"), Crew(2) as crew:
+        crew.start(fail)
+        crew.in_turn(0, lambda: None)
+    with pytest.raises(WorkerDied, match=r"worker 1 was killed \(SIGKILL\)"), Crew(2) as crew:
+        crew.start(lambda worker: os.kill(os.getpid(), signal.SIGKILL))
+        crew.in_turn(0, lambda: None)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" in f.read()  # a zombie: ended, waiting for a parent to reap it
+    except FileNotFoundError:
+        return True
+
+
+@needs_fork
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to see the worker end")
+def test_a_worker_ends_when_its_parent_is_killed():
+    script = (
+        "import os, signal, sys, time\n"
+        "from textlab.word2vec.crew import Crew\n"
+        "crew = Crew(2)\n"
+        "crew.start(lambda worker: crew.in_turn(1, lambda: None))  # waits for a round that never comes\n"
+        "print(crew._workers[0][0].pid, flush=True)\n"
+        "time.sleep(0.2)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    pid = int(proc.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while not _gone(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(pid)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()  # after the command's name, which may hold spaces
+        except (FileNotFoundError, ProcessLookupError, PermissionError):  # it ended meanwhile
+            continue
+        if int(fields[1]) == pid:  # the parent's pid
+            found.append(int(entry))
+    return found
+
+
+def _shared_memory() -> set[str]:
+    return set(os.listdir("/dev/shm")) if os.path.isdir("/dev/shm") else set()
+
+
+@needs_fork
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc to find the workers")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupting_training_leaves_no_workers_no_shared_memory_and_no_output(tmp_path, sig):
+    corpus = tmp_path / "c.words"
+    corpus.write_text(planted_corpus(4000))
+    out = tmp_path / "v.txt"
+    before = _shared_memory()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textlab", "word2vec", str(corpus), "-o", str(out), "--min-count", "1"]
+        + ["--workers", "2", "--epochs", "10000", "--progress"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: Ctrl-C reaches the workers too, as at a terminal
+    )
+    assert proc.stderr is not None
+    while "training" not in proc.stderr.readline():  # the progress line: the workers are running
+        assert proc.poll() is None
+    workers = _children(proc.pid)
+    assert workers, "no worker process was found"
+    time.sleep(0.5)
+    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode in (130, 143), err
+    assert "Traceback" not in err and not out.exists() and sorted(tmp_path.iterdir()) == [corpus]
+    deadline = time.monotonic() + 10
+    while not all(_gone(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(w) for w in workers)
+    assert _shared_memory() <= before

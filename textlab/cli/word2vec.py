@@ -61,7 +61,16 @@ def word2vec(
             show_default=False,
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed and settings, same vectors.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, settings and --workers, same vectors.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help="Processes training together, each computing one mini-batch per round from the same "
+            "weights (the vectors change with their number).  [default: the machine's cores]",
+            show_default=False,
+        ),
+    ] = None,
     binary: Annotated[bool, typer.Option("--binary", help="The C tool's binary format.")] = False,
     save_vocab: Annotated[
         str | None,
@@ -112,7 +121,15 @@ def word2vec(
     from .parsing import parse_size
 
     settings = Settings(
-        dim=dim, window=window, negative=negative, sample=sample, epochs=epochs, alpha=alpha, cbow=cbow, seed=seed
+        dim=dim,
+        window=window,
+        negative=negative,
+        sample=sample,
+        epochs=epochs,
+        alpha=alpha,
+        cbow=cbow,
+        seed=seed,
+        workers=workers,
     )
     settings.check()
     io.check_output_path(output)  # before hours of training, not after

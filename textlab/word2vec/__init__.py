@@ -4,8 +4,8 @@
 - ``sampling``  the random choices: sub-sampling, shrunk windows, negatives
 - ``batch``     one mini-batch's update (skip-gram or CBOW), in matrix products
 - ``rows``      a mini-batch's updates summed per weight row, with a cap on stale ones
-- ``train``     epochs, the falling learning rate, two cores
-- ``memory``    malloc settings that keep the peak near what the arrays need
+- ``train``     epochs, the falling learning rate, rounds of mini-batches
+- ``crew``      worker processes over shared weights, in lockstep
 """
 
 from .corpus import Corpus, read_corpus

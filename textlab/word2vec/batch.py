@@ -161,7 +161,7 @@ def skipgram_update(
     g, total_loss = _gradient(score, label, mask[:, :, None] & use[:, None, :], alpha, loss)
     d_u = g.transpose(0, 2, 1) @ X  # v += Σ g x  (m x (1+K) x dim)
     out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
-    del d_u  # memory: each of these arrays is megabytes, and two threads hold them
+    del d_u  # memory: each of these arrays is megabytes, and every worker holds them
     in_rows, in_delta = summed_rows(batch.words, _to_positions(g, U, w), cap)  # x += Σ g v
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
@@ -181,7 +181,7 @@ def cbow_update(
     score = np.einsum("nd,nkd->nk", h, U)
     g, total_loss = _gradient(score, label, use, alpha, loss)
     d_h = np.einsum("nk,nkd->nd", g, U)  # h += Σ g v, given whole to each context word
-    del U  # memory: each of these arrays is megabytes, and two threads hold them
+    del U  # memory: each of these arrays is megabytes, and every worker holds them
     d_u = g[:, :, None] * h[:, None, :]  # v += g h
     out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
     del d_u

@@ -1,31 +1,32 @@
-"""word2vec training: epochs over the corpus, mini-batches on two threads, a falling learning rate.
+"""word2vec training: epochs over the corpus, mini-batches on worker processes, a falling learning rate.
 
 Each epoch goes through the corpus a block at a time. For a block, the
 random choices are drawn (``sampling``): which words sub-sampling keeps,
 each centre's window, each centre's negatives. The kept words are cut into
-mini-batches of centre words (``batch``), and two mini-batches at a time are
-computed from the same weights, one on each core (NumPy releases the GIL
-inside its loops and matrix products). Their updates are then added to the
-weights in a fixed order, each core taking half of the rows, so the same
-``--seed`` gives the same vectors.
+mini-batches of centre words (``batch``), and the mini-batches go in rounds
+of one per worker: all of a round's are computed from the same weights, one
+on each worker process, then added to the weights in a fixed order
+(``crew``), so the same seed and number of workers give the same vectors.
 
 The learning rate falls linearly from ``alpha`` to ``alpha * 1e-4`` over all
-epochs, by words of the text gone through (set again before every pair of
-mini-batches), as in the C tool.
+epochs, by words of the text gone through (set again before every
+round), as in the C tool.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..errors import ParameterError
 from .batch import Batch, Update, cbow_update, skipgram_update
 from .corpus import Corpus
+from .crew import Crew, can_fork, shared_array
 from .sampling import NoiseSampler, keep_probability, window_reach
 
 #: Centre words per mini-batch. Bigger batches spend less time per word in Python, and
@@ -48,6 +49,7 @@ MAX_DIM = 10_000
 MAX_WINDOW = 100
 MAX_NEGATIVE = 100
 MAX_EPOCHS = 10_000
+MAX_WORKERS = 256
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Settings:
     alpha: float | None = None  # 0.025 for skip-gram, 0.05 for CBOW
     cbow: bool = False
     seed: int = 1
+    workers: int | None = None  # processes, and mini-batches computed from the same weights; None: the cores
 
     @property
     def start_alpha(self) -> float:
@@ -82,6 +85,8 @@ class Settings:
             )
         if not 1 <= self.epochs <= MAX_EPOCHS:
             raise ParameterError("epochs", f"must be between 1 and {MAX_EPOCHS}")
+        if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
+            raise ParameterError("workers", f"must be between 1 and {MAX_WORKERS}")
         if self.seed < 0:
             raise ParameterError("seed", "must be 0 or more")
         if self.alpha is not None and not 0 < self.alpha < 10:
@@ -104,29 +109,91 @@ class Progress:
     eta: float  # seconds
 
 
-def fit(corpus: Corpus, settings: Settings, report: Callable[[Progress], None] | None = None) -> np.ndarray:
-    """Fit word vectors on ``corpus``; returns ``w_in`` (one row per word of ``corpus.words``)."""
+def fit(
+    corpus: Corpus, settings: Settings, report: Callable[[Progress], None] | None = None, processes: bool = True
+) -> np.ndarray:
+    """Fit word vectors on ``corpus``; returns ``w_in`` (one row per word of ``corpus.words``).
+
+    ``settings.workers`` batches are computed per round from the same weights, on as many
+    processes (``crew``); with ``processes=False``, or where processes cannot be forked, one
+    process computes them one after another: the same vectors, bit for bit, more slowly.
+    """
     rng = np.random.default_rng(settings.seed)
     vocab, dim = len(corpus.words), settings.dim
+    workers = settings.workers or default_workers()
+    forked = processes and workers > 1 and can_fork()
     # Input vectors start uniform in ±1/dim (gensim's range; the C tool's is ±0.5/dim), output vectors at 0.
     w_in = (rng.random((vocab, dim), dtype=np.float32) * 2 - 1) / np.float32(dim)
     w_out = np.zeros((vocab, dim), np.float32)
-    update = cbow_update if settings.cbow else skipgram_update
-    size = batch_size(vocab)
-    noise = NoiseSampler(corpus.counts)
-    total = settings.epochs * corpus.kept_words
-    meter = _Meter(settings.epochs, total, report)
-    loss = report is not None
-    alpha = settings.start_alpha
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="textlab-w2v") as helper:
-        for epoch in range(settings.epochs):
-            for batches, words in _blocks(corpus, settings, size, noise, rng):
-                for k in range(0, len(batches), 2):
-                    done = meter.done + words * k / len(batches)  # words gone through, before this step
-                    alpha = settings.start_alpha * max(1 - done / total, 1e-4)
-                    meter.add_loss(*_step(helper, update, w_in, w_out, batches[k : k + 2], alpha, loss))
-                meter.advance(epoch, words, alpha)
+    if forked:  # the workers change these very numbers
+        w_in, w_out = _shared_copy(w_in), shared_array((vocab, dim), np.float32)
+    losses = shared_array((workers, 2), np.float64) if forked else np.zeros((workers, 2))
+    meter = _Meter(settings.epochs, settings.epochs * corpus.kept_words, report)
+    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, loss=report is not None)
+    with Crew(workers if forked else 1) as crew:
+        crew.start(lambda worker: plan.train(crew, [worker]))
+        plan.train(crew, [0] if forked else list(range(workers)), meter)
+        crew.finish()
     return w_in
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _shared_copy(a: np.ndarray) -> np.ndarray:
+    out = shared_array(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
+@dataclass
+class _Plan:
+    """What every worker knows: the corpus, the settings, the weights and its random choices.
+
+    Each process goes through the same blocks with its own copy of the same
+    seeded generator, so all draw the same sub-sampling, windows and
+    negatives (drawing a block costs about 1% of training it); in each round
+    of ``workers`` mini-batches, a process computes the ones of its workers.
+    """
+
+    corpus: Corpus
+    settings: Settings
+    workers: int  # mini-batches per round
+    w_in: np.ndarray
+    w_out: np.ndarray
+    losses: np.ndarray  # per worker: (loss, pairs) so far, for the progress line
+    rng: np.random.Generator
+    loss: bool  # compute the loss (only the progress line shows it)
+
+    def train(self, crew: Crew, mine: list[int], meter: _Meter | None = None) -> None:
+        s, corpus = self.settings, self.corpus
+        update = cbow_update if s.cbow else skipgram_update
+        size = batch_size(len(corpus.words))
+        noise = NoiseSampler(corpus.counts)
+        total = s.epochs * corpus.kept_words
+        done = 0  # words of the text gone through, over all epochs, before this block
+        alpha = s.start_alpha
+        for epoch in range(s.epochs):
+            for batches, words in _blocks(corpus, s, size, noise, self.rng):
+                for k in range(0, len(batches), self.workers):
+                    # the same rate for the whole round, from the words gone through before it
+                    alpha = s.start_alpha * max(1 - (done + words * k / len(batches)) / total, 1e-4)
+                    ours = [batches[k + i] for i in mine if k + i < len(batches)]
+                    updates = [update(self.w_in, self.w_out, b, alpha, CAP, self.loss) for b in ours]
+                    crew.in_turn(mine[0], partial(self._apply, updates, mine[0]))
+                done += words
+                if meter is not None:
+                    meter.advance(epoch, words, alpha, self.losses)
+
+    def _apply(self, updates: list[Update], worker: int) -> None:
+        """Add the updates in order: ``matrix[rows] += delta``, the rows of each being distinct."""
+        for u in updates:
+            for matrix, rows, delta in ((self.w_in, u.in_rows, u.in_delta), (self.w_out, u.out_rows, u.out_delta)):
+                matrix[rows] = np.take(matrix, rows, axis=0) + delta  # np.take gathers faster than matrix[rows]
+        for u in updates:  # the loss this process saw: the parent shows the sum of all workers'
+            self.losses[worker] += (u.loss, u.pairs)
 
 
 def _blocks(
@@ -153,43 +220,6 @@ def _blocks(
         yield batches, int(known.sum())
 
 
-def _step(
-    helper: ThreadPoolExecutor,
-    update: Callable[..., Update],
-    w_in: np.ndarray,
-    w_out: np.ndarray,
-    batches: list[Batch],
-    alpha: float,
-    loss: bool,
-) -> tuple[float, int]:
-    """Two mini-batches computed from the same weights, the second on the helper thread, then
-    applied in order. Returns their loss and number of pairs (the updates are freed on return)."""
-    pending = [helper.submit(update, w_in, w_out, b, alpha, CAP, loss) for b in batches[1:]]
-    updates = [update(w_in, w_out, batches[0], alpha, CAP, loss)] + [p.result() for p in pending]
-    _apply(helper, w_in, w_out, updates)
-    return sum(u.loss for u in updates), sum(u.pairs for u in updates)
-
-
-def _apply(helper: ThreadPoolExecutor, w_in: np.ndarray, w_out: np.ndarray, updates: list[Update]) -> None:
-    """Add the updates in order; the helper thread takes the rows below the middle, this thread the rest.
-
-    Each row is changed by one thread only, and by the updates in their order: repeatable.
-    """
-    rows = updates[0].out_rows  # the bigger share of the work: split it in two
-    middle = int(rows[len(rows) // 2]) if len(rows) else 0
-
-    def add(low: int, high: int) -> None:
-        for u in updates:
-            for matrix, rows, delta in ((w_in, u.in_rows, u.in_delta), (w_out, u.out_rows, u.out_delta)):
-                a, b = np.searchsorted(rows, [low, high])
-                # matrix[rows] += delta, the rows being distinct; np.take gathers faster than matrix[rows]
-                matrix[rows[a:b]] = np.take(matrix, rows[a:b], axis=0) + delta[a:b]
-
-    lower = helper.submit(add, 0, middle)
-    add(middle, len(w_in))
-    lower.result()
-
-
 class _Meter:
     """Words done, and the progress report about once a second."""
 
@@ -197,18 +227,17 @@ class _Meter:
         self.epochs, self.total, self.report = epochs, total, report
         self.done = 0  # words of the text (before sub-sampling) gone through, over all epochs
         self.clock = self.last = time.perf_counter()
-        self.done_at_last, self.loss, self.pairs = 0, 0.0, 0
+        self.done_at_last, self.loss_at_last = 0, np.zeros(2)
 
-    def add_loss(self, loss: float, pairs: int) -> None:
-        self.loss += loss
-        self.pairs += pairs
-
-    def advance(self, epoch: int, words: int, alpha: float) -> None:
+    def advance(self, epoch: int, words: int, alpha: float, losses: np.ndarray) -> None:
+        """After a block; ``losses`` is every worker's (loss, pairs) so far."""
         self.done += words
         now = time.perf_counter()
         if self.report is None or not (now - self.last > 1.0 or self.done == self.total):
             return
         speed = (self.done - self.done_at_last) / (now - self.last)
+        total = losses.sum(axis=0)
+        loss, pairs = total - self.loss_at_last
         eta = (self.total - self.done) / max(self.done / (now - self.clock), 1)
         self.report(
             Progress(
@@ -218,8 +247,8 @@ class _Meter:
                 self.total,
                 speed,
                 alpha,
-                self.loss / max(self.pairs, 1),
+                loss / max(pairs, 1),
                 eta,
             )
         )
-        self.last, self.done_at_last, self.loss, self.pairs = now, self.done, 0.0, 0
+        self.last, self.done_at_last, self.loss_at_last = now, self.done, total
