@@ -2,31 +2,34 @@
 """Benchmark `textlab word2vec` against gensim's Word2Vec (2 workers), side by side: speed, memory, quality.
 
     pip install -e '.[bench]'
-    python scripts/bench_word2vec.py [--epochs 5] [--modes sg,cbow]
+    python scripts/bench_word2vec.py [--epochs 5] [--modes sg,cbow] [--workers 2]
 
 Corpus: the word stream (`textlab words`) of Webster's 1913 plus the prose of
 the English Wikipedia sample (`textlab wiki dump`), about 5.8 million words.
 Settings on both sides: 100 dimensions, window 5, 5 negatives, sample 1e-3,
-min-count 5, the C tool's learning rates, --epochs. For each mode:
-  * gensim  - Word2Vec(corpus_file=..., workers=2), in a subprocess under /usr/bin/time
-  * textlab - the whole `textlab word2vec` command, under /usr/bin/time
+min-count 5, the C tool's learning rates, --epochs, --workers on both sides. For each mode:
+  * gensim  - Word2Vec(corpus_file=..., workers=N), in a subprocess
+  * textlab - the whole `textlab word2vec --workers N` command
 words/s = corpus words x epochs / training seconds (gensim: its own training time; textlab:
 the whole command, reading and writing included). Quality: analogy accuracy on
 questions-words.txt over the 30,000 most frequent words, counted as gensim's
-evaluate_word_analogies counts it. Memory: peak resident size of each process,
-against the issue's limit of 3 x (the two weight matrices + the corpus ids).
+evaluate_word_analogies counts it. Memory: the peak of the whole process tree's summed
+PSS (textlab's workers share the weights and the corpus: PSS counts a shared page once),
+and the largest process's peak RSS, against the issue's limit of 3 x (the two weight
+matrices + the corpus ids).
 """
 
 from __future__ import annotations
 
 import argparse
 import lzma
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchutil import SHARED, measured, require_data  # scripts/benchutil.py
+from benchutil import SHARED, measured_tree, require_data  # scripts/benchutil.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,7 +43,7 @@ from gensim.models import Word2Vec
 sg = sys.argv[2] == "sg"
 t = time.perf_counter()
 model = Word2Vec(corpus_file=sys.argv[1], vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
-                 sg=int(sg), alpha=0.025 if sg else 0.05, workers=2, epochs=int(sys.argv[3]), seed=1)
+                 sg=int(sg), alpha=0.025 if sg else 0.05, workers=int(sys.argv[5]), epochs=int(sys.argv[3]), seed=1)
 print(time.perf_counter() - t)
 model.wv.save_word2vec_format(sys.argv[4])
 """
@@ -55,6 +58,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--modes", default="sg,cbow")
+    ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     require_data(SHARED / "webster1913.txt.xz", SHARED / "enwiki-sample.xml.bz2", SHARED / "questions-words.txt")
     try:
@@ -74,27 +78,32 @@ def main() -> None:
         n_words = len(words.split())
         print(
             f"corpus: Webster's 1913 + the English Wikipedia sample, {n_words:,} words; "
-            f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, 2 CPUs"
+            f"100 dims, window 5, 5 negatives, sample 1e-3, min-count 5, {args.epochs} epochs, "
+            f"{args.workers} workers, {os.cpu_count()} CPUs"
         )
-        print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'peak MB':>8} {'accuracy':>9}")
+        print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'PSS MB':>7} {'RSS MB':>7} {'accuracy':>9}")
         limit = None
         for mode in args.modes.split(","):
             peer_out = tmp / f"gensim-{mode}.txt"
-            wall, rss, out = measured(
-                [sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)]
+            wall, rss, pss, out = measured_tree(
+                [sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out), str(args.workers)]
             )
             peer_train = float(out.strip().splitlines()[0])
             peer_speed = n_words * args.epochs / peer_train
-            print(f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {rss:8.0f} {accuracy(peer_out):9.4f}")
+            print(
+                f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {pss:7.0f} {rss:7.0f} "
+                f"{accuracy(peer_out):9.4f}"
+            )
             if limit is None:  # 3 x (two vocab x 100 float32 matrices + one int32 id per word)
                 vocab = int(peer_out.read_text().split(" ", 1)[0])
                 limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 2**20  # MB as measured(): KB / 1024
             ours_out = tmp / f"textlab-{mode}.txt"
             cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
-            wall, rss, _ = measured(cmd + (["--cbow"] if mode == "cbow" else []))
+            cmd += ["--workers", str(args.workers)] + (["--cbow"] if mode == "cbow" else [])
+            wall, rss, pss, _ = measured_tree(cmd)
             speed = n_words * args.epochs / wall
             print(
-                f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {rss:8.0f} {accuracy(ours_out):9.4f}"
+                f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {pss:7.0f} {rss:7.0f} {accuracy(ours_out):9.4f}"
                 f"   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB"
             )
 

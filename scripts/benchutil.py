@@ -31,6 +31,56 @@ def measured(args: list[str]) -> tuple[float, float, str]:
     raise RuntimeError("no maximum resident set size in /usr/bin/time output")
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += parents.get(pid, [])
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def measured_tree(args: list[str], every: float = 0.1) -> tuple[float, float, float, str]:
+    """Run ``args``: wall seconds, the largest process's peak RSS in MB (``/usr/bin/time -v``), the peak of
+    the whole process tree's summed PSS in MB (shared pages counted once, split among their sharers:
+    what worker processes over shared memory really hold, sampled every ``every`` s), stdout."""
+    import tempfile
+    import time
+
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(["/usr/bin/time", "-v", *args], stdout=out, stderr=err, text=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, sum(_pss_kb(pid) for pid in _tree(proc.pid)[1:]))  # not /usr/bin/time itself
+            time.sleep(every)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, args, stdout, stderr)
+    rss = next(int(line.split(":")[1]) for line in stderr.splitlines() if "Maximum resident set size" in line)
+    return wall, rss / 1024, peak / 1024, stdout
+
+
 def peak_rss_mb(args: list[str]) -> float:
     """Peak resident memory of the command ``args``, in MB."""
     return measured(args)[1]

@@ -258,10 +258,10 @@ def test_a_workers_error_is_raised_by_the_parent_and_a_killed_worker_is_one_line
 
     with pytest.raises(ParameterError, match="broken in the worker"), Crew(2) as crew:
         crew.start(fail)
-        crew.in_turn(0, lambda: None)
+        crew.barrier(0)
     with pytest.raises(WorkerDied, match=r"worker 1 was killed \(SIGKILL\)"), Crew(2) as crew:
         crew.start(lambda worker: os.kill(os.getpid(), signal.SIGKILL))
-        crew.in_turn(0, lambda: None)
+        crew.barrier(0)
 
 
 def _gone(pid: int) -> bool:
@@ -279,7 +279,7 @@ def test_a_worker_ends_when_its_parent_is_killed():
         "import os, signal, sys, time\n"
         "from textlab.word2vec.crew import Crew\n"
         "crew = Crew(2)\n"
-        "crew.start(lambda worker: crew.in_turn(1, lambda: None))  # waits for a round that never comes\n"
+        "crew.start(lambda worker: crew.barrier(1))  # waits for a parent that never comes\n"
         "print(crew._workers[0][0].pid, flush=True)\n"
         "time.sleep(0.2)\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"

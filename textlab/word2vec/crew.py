@@ -13,19 +13,21 @@ often 64 MB).
 
 Why lockstep. Every worker draws the same random choices (the same seeded
 generator goes through the same blocks) and takes its own mini-batches:
-in a round of N batches, worker i computes batch i. A round goes
+in a round of N batches, worker i computes batch i. A round goes (``train``)
 
-    compute   every worker computes its batch's update from the weights as they are
-    apply     worker 0 adds its update to the weights, then worker 1, ... in order
-    go        the next round starts when the last worker has applied
+    compute   every worker computes its batch's update from the weights as they
+              are, and leaves it in its mailbox in shared memory
+    barrier
+    apply     every worker adds all N updates, in batch order, to its own share
+              of the weight rows
+    barrier
 
-so what each worker reads and writes, and in which order, is fixed: the same
-``--seed``, settings and number of workers give the same vectors, bit for
+so what each process reads and writes, and in which order, is fixed: the
+same seed, settings and number of workers give the same vectors, bit for
 bit, as computing the N batches of each round one after another in one
-process (a test checks this). Applying is short next to computing (about 3%
-of a round), so doing it in turn costs little.
+process (a test checks this).
 
-Semaphores carry the lockstep; each wait wakes every ``POLL`` seconds to
+Semaphores make the barriers; each wait wakes every ``POLL`` seconds to
 check the others are alive: the parent raises a worker's own error (or says
 it was killed), and a worker whose parent has gone exits.
 """
@@ -67,8 +69,8 @@ class WorkerDied(TextlabError):
 class Crew:
     """This process (worker 0) and ``size - 1`` forked workers, going through rounds together.
 
-    ``start(work)`` forks the workers, each running ``work(i)``; every
-    process then calls ``in_turn(i, apply)`` once a round, after computing.
+    ``start(work)`` forks the workers, each running ``work(i)``; all
+    meet at each ``barrier(i)``.
     As a context manager, leaving stops any worker still running (an error
     or Ctrl-C in this process) and waits for them.
     """
@@ -77,9 +79,8 @@ class Crew:
         self.size = size
         self._context = multiprocessing.get_context("fork") if size > 1 else None
         make = self._context.Semaphore if self._context else None
-        self._computed = make(0) if make else None  # one release per worker > 0 per round
-        self._turn = [make(0) for _ in range(size)] if make else []  # worker i may apply
-        self._go = [make(0) for _ in range(size)] if make else []  # the round is over for worker i
+        self._arrived = make(0) if make else None  # a release per worker > 0 at each barrier
+        self._go = [make(0) for _ in range(size)] if make else []  # worker i may go on past the barrier
         self._parent = os.getpid()
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
 
@@ -94,25 +95,21 @@ class Crew:
             theirs.close()
             self._workers.append((process, ours))
 
-    def in_turn(self, worker: int, apply: Callable[[], None]) -> None:
-        """Wait until every worker has computed, ``apply()`` in worker order, return when all have applied."""
+    def barrier(self, worker: int) -> None:
+        """Return when every worker has called it (this process counts the arrivals, then lets all go on)."""
         if self.size == 1:
-            apply()
             return
-        assert self._computed is not None
+        assert self._arrived is not None
         if worker == 0:
             for _ in range(self.size - 1):
-                self._wait(self._computed)
+                self._wait(self._arrived)
+            for go in self._go[1:]:
+                go.release()
         else:
-            self._computed.release()
-            self._wait(self._turn[worker])
-        apply()
-        if worker < self.size - 1:
-            self._turn[worker + 1].release()
+            # a worker cannot arrive at the next barrier before this one has let it go,
+            # so the arrivals the parent counts are all for this barrier
+            self._arrived.release()
             self._wait(self._go[worker])
-        else:  # the last to apply: the round is over for everyone
-            for other in range(self.size - 1):
-                self._go[other].release()
 
     def _wait(self, semaphore) -> None:
         while not semaphore.acquire(timeout=POLL):

@@ -19,7 +19,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
@@ -129,7 +128,10 @@ def fit(
         w_in, w_out = _shared_copy(w_in), shared_array((vocab, dim), np.float32)
     losses = shared_array((workers, 2), np.float64) if forked else np.zeros((workers, 2))
     meter = _Meter(settings.epochs, settings.epochs * corpus.kept_words, report)
-    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, loss=report is not None)
+    size = batch_size(vocab)  # the most rows an update has: every target, every window word
+    most = size * (1 + settings.negative), size + 2 * settings.window
+    mailboxes = [_Mailbox(*most, dim) for _ in range(workers)] if forked else []
+    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, report is not None, mailboxes)
     with Crew(workers if forked else 1) as crew:
         crew.start(lambda worker: plan.train(crew, [worker]))
         plan.train(crew, [0] if forked else list(range(workers)), meter)
@@ -166,12 +168,22 @@ class _Plan:
     losses: np.ndarray  # per worker: (loss, pairs) so far, for the progress line
     rng: np.random.Generator
     loss: bool  # compute the loss (only the progress line shows it)
+    mailboxes: list[_Mailbox]  # one per worker process; none when one process computes every share
 
     def train(self, crew: Crew, mine: list[int], meter: _Meter | None = None) -> None:
+        """Go through every round, computing the batches of the workers in ``mine``.
+
+        Alone (one process computing every worker's batch), each round's updates are
+        added in batch order. In a crew, each worker leaves its update in its shared
+        mailbox, and once all are computed each applies every update to its own
+        share of the weight rows, in batch order: each row is changed by one process
+        only, in the same order as alone, so the vectors are the same.
+        """
         s, corpus = self.settings, self.corpus
         update = cbow_update if s.cbow else skipgram_update
         size = batch_size(len(corpus.words))
         noise = NoiseSampler(corpus.counts)
+        mailboxes = self.mailboxes
         total = s.epochs * corpus.kept_words
         done = 0  # words of the text gone through, over all epochs, before this block
         alpha = s.start_alpha
@@ -182,18 +194,59 @@ class _Plan:
                     alpha = s.start_alpha * max(1 - (done + words * k / len(batches)) / total, 1e-4)
                     ours = [batches[k + i] for i in mine if k + i < len(batches)]
                     updates = [update(self.w_in, self.w_out, b, alpha, CAP, self.loss) for b in ours]
-                    crew.in_turn(mine[0], partial(self._apply, updates, mine[0]))
+                    for u in updates:  # the loss this process saw: the parent shows the sum of all workers'
+                        self.losses[mine[0]] += (u.loss, u.pairs)
+                    if not mailboxes:
+                        self._apply(updates, 0, len(self.w_in))
+                        continue
+                    worker = mine[0]
+                    if updates:
+                        mailboxes[worker].put(updates[0])
+                    crew.barrier(worker)  # every update of the round is computed (from the same weights)
+                    everyone = [mailboxes[i].get() for i in range(min(self.workers, len(batches) - k))]
+                    self._apply(everyone, *_share(everyone[0].out_rows, worker, crew.size, len(self.w_in)))
+                    crew.barrier(worker)  # and applied: the next round may read the weights
                 done += words
                 if meter is not None:
                     meter.advance(epoch, words, alpha, self.losses)
 
-    def _apply(self, updates: list[Update], worker: int) -> None:
-        """Add the updates in order: ``matrix[rows] += delta``, the rows of each being distinct."""
+    def _apply(self, updates: list[Update], low: int, high: int) -> None:
+        """Add the updates' rows ``low`` to ``high`` in order: ``matrix[rows] += delta`` (rows distinct, sorted)."""
+        whole = low == 0 and high == len(self.w_in)
         for u in updates:
             for matrix, rows, delta in ((self.w_in, u.in_rows, u.in_delta), (self.w_out, u.out_rows, u.out_delta)):
+                if not whole:
+                    a, b = np.searchsorted(rows, [low, high])
+                    rows, delta = rows[a:b], delta[a:b]
                 matrix[rows] = np.take(matrix, rows, axis=0) + delta  # np.take gathers faster than matrix[rows]
-        for u in updates:  # the loss this process saw: the parent shows the sum of all workers'
-            self.losses[worker] += (u.loss, u.pairs)
+
+
+def _share(rows: np.ndarray, worker: int, workers: int, vocab: int) -> tuple[int, int]:
+    """The weight rows ``worker`` applies: cut where the first update's output rows (the biggest
+    part of the work) are cut in equal parts, so every worker has about as many to change."""
+    inner = [rows[len(rows) * i // workers] if len(rows) else vocab * i // workers for i in range(1, workers)]
+    cuts = [0, *(int(c) for c in inner), vocab]
+    return cuts[worker], max(cuts[worker], cuts[worker + 1])
+
+
+class _Mailbox:
+    """One worker's update, in shared memory, for every worker to apply its rows of."""
+
+    def __init__(self, rows: int, in_rows: int, dim: int) -> None:
+        self.sizes = shared_array((2,), np.int64)
+        self.in_rows, self.in_delta = shared_array((in_rows,), np.int64), shared_array((in_rows, dim), np.float32)
+        self.out_rows, self.out_delta = shared_array((rows,), np.int64), shared_array((rows, dim), np.float32)
+
+    def put(self, u: Update) -> None:
+        assert u.in_delta.dtype == u.out_delta.dtype == np.float32  # as the weights: applied alone, the same sums
+        n_in, n_out = len(u.in_rows), len(u.out_rows)
+        self.in_rows[:n_in], self.in_delta[:n_in] = u.in_rows, u.in_delta
+        self.out_rows[:n_out], self.out_delta[:n_out] = u.out_rows, u.out_delta
+        self.sizes[:] = n_in, n_out
+
+    def get(self) -> Update:
+        n_in, n_out = (int(n) for n in self.sizes)
+        return Update(self.in_rows[:n_in], self.in_delta[:n_in], self.out_rows[:n_out], self.out_delta[:n_out], 0, 0)
 
 
 def _blocks(
