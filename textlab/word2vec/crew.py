@@ -34,6 +34,7 @@ it was killed), and a worker whose parent has gone exits.
 
 from __future__ import annotations
 
+import gc
 import mmap
 import multiprocessing
 import os
@@ -86,6 +87,12 @@ class Crew:
 
     def start(self, work: Callable[[int], None]) -> None:
         assert self._context is not None or self.size == 1
+        if self.size == 1:
+            return
+        # Python's collector links every object into its lists, and rewriting those links
+        # would copy each page of the parent's objects into the worker that collects:
+        # frozen objects are never scanned, so the pages stay shared.
+        gc.freeze()
         for i in range(1, self.size):
             ours, theirs = self._context.Pipe(duplex=False)  # type: ignore[union-attr]
             process = self._context.Process(  # type: ignore[union-attr]
@@ -94,6 +101,7 @@ class Crew:
             process.start()
             theirs.close()
             self._workers.append((process, ours))
+        gc.unfreeze()  # in this process only: the workers keep theirs frozen
 
     def barrier(self, worker: int) -> None:
         """Return when every worker has called it (this process counts the arrivals, then lets all go on)."""

@@ -52,9 +52,16 @@ class NoiseSampler:
         ends = np.searchsorted(self.cumulative, (np.arange(self.SLICES) + 1) / self.SLICES, side="right")
         self.steps = int((ends - self.guide).max())
 
+    #: Draws made at a time: the uniforms and their slices are 16 bytes a draw, a block's
+    #: 650,000 draws would hold 10 MB at once in every worker.
+    CHUNK = 1 << 16
+
     def draw(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-        u = rng.random(shape)
-        words = self.guide[(u * self.SLICES).astype(np.int64)]
-        for _ in range(self.steps):
-            words += self.cumulative[words] <= u  # step past words whose share ends before u
-        return words
+        words = np.empty(int(np.prod(shape)), np.int32)
+        for start in range(0, len(words), self.CHUNK):  # the same numbers as one big draw
+            u = rng.random(min(self.CHUNK, len(words) - start))
+            chunk = self.guide[(u * self.SLICES).astype(np.int64)]
+            for _ in range(self.steps):
+                chunk += self.cumulative[chunk] <= u  # step past words whose share ends before u
+            words[start : start + len(chunk)] = chunk
+        return words.reshape(shape)

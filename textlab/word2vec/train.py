@@ -131,7 +131,8 @@ def fit(
     size = batch_size(vocab)  # the most rows an update has: every target, every window word
     most = size * (1 + settings.negative), size + 2 * settings.window
     mailboxes = [_Mailbox(*most, dim) for _ in range(workers)] if forked else []
-    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, report is not None, mailboxes)
+    noise = NoiseSampler(corpus.counts)
+    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, report is not None, mailboxes, noise)
     with Crew(workers if forked else 1) as crew:
         crew.start(lambda worker: plan.train(crew, [worker]))
         plan.train(crew, [0] if forked else list(range(workers)), meter)
@@ -169,6 +170,7 @@ class _Plan:
     rng: np.random.Generator
     loss: bool  # compute the loss (only the progress line shows it)
     mailboxes: list[_Mailbox]  # one per worker process; none when one process computes every share
+    noise: NoiseSampler  # made before the workers are forked: its 4 MB table is shared, not copied
 
     def train(self, crew: Crew, mine: list[int], meter: _Meter | None = None) -> None:
         """Go through every round, computing the batches of the workers in ``mine``.
@@ -182,7 +184,7 @@ class _Plan:
         s, corpus = self.settings, self.corpus
         update = cbow_update if s.cbow else skipgram_update
         size = batch_size(len(corpus.words))
-        noise = NoiseSampler(corpus.counts)
+        noise = self.noise
         mailboxes = self.mailboxes
         total = s.epochs * corpus.kept_words
         done = 0  # words of the text gone through, over all epochs, before this block
