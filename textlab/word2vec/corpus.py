@@ -42,7 +42,7 @@ class Corpus:
 
     def lines_of(self, positions: np.ndarray) -> np.ndarray:
         """The line number of each position of ``ids`` (two words share a window only on one line)."""
-        return np.searchsorted(self.line_starts, positions, side="right")
+        return np.searchsorted(self.line_starts, positions, side="right").astype(self.line_starts.dtype)
 
 
 def read_corpus(

@@ -264,7 +264,7 @@ def _blocks(
         negatives = noise.draw(rng, (len(words), settings.negative))
         # pad each end with `window` words on line -1, so every centre has a full window
         words = np.concatenate([np.zeros(w, np.int32), words, np.zeros(w, np.int32)])
-        lines = np.concatenate([np.full(w, -1), lines, np.full(w, -1)])
+        lines = np.concatenate([np.full(w, -1, lines.dtype), lines, np.full(w, -1, lines.dtype)])
         batches = [
             Batch(words[s : s + m + 2 * w], lines[s : s + m + 2 * w], reach[s : s + m], negatives[s : s + m])
             for s in range(0, len(reach), size)
