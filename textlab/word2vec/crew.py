@@ -39,6 +39,7 @@ import mmap
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -52,8 +53,14 @@ POLL = 0.5
 
 
 def can_fork() -> bool:
-    """Worker processes need ``fork`` (Linux, the BSDs, macOS): they inherit the corpus and the shared weights."""
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Worker processes need a safe ``fork`` (Linux, the BSDs): they inherit the corpus and the shared weights.
+
+    Not on macOS, where system libraries (Accelerate, which NumPy's wheels use there, and
+    libdispatch) start threads that a forked child cannot use: Python itself stopped
+    forking by default there for that reason. One process then computes every worker's
+    batches: the same vectors, on one core.
+    """
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
