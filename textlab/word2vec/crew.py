@@ -40,6 +40,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -105,7 +106,13 @@ class Crew:
             process = self._context.Process(  # type: ignore[union-attr]
                 target=_worker_main, args=(work, i, theirs), name=f"textlab-word2vec-{i}", daemon=True
             )
-            process.start()
+            with warnings.catch_warnings():
+                # Python 3.12+ warns on every fork of a process with threads (BLAS's, the progress
+                # line's): a child could find a lock held by a thread it does not have. The workers
+                # take none of those locks: they compute with NumPy and talk through the semaphores
+                # and pipe made for them (CPython re-creates its own locks in the child).
+                warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
+                process.start()
             theirs.close()
             self._workers.append((process, ours))
         gc.unfreeze()  # in this process only: the workers keep theirs frozen
