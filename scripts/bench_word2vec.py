@@ -2,7 +2,7 @@
 """Benchmark `textlab word2vec` against gensim's Word2Vec (2 workers), side by side: speed, memory, quality.
 
     pip install -e '.[bench]'
-    python scripts/bench_word2vec.py [--epochs 5] [--modes sg,cbow] [--workers 2]
+    python scripts/bench_word2vec.py [--epochs 5] [--modes sg,cbow] [--workers 2] [--repeat 1]
 
 Corpus: the word stream (`textlab words`) of Webster's 1913 plus the prose of
 the English Wikipedia sample (`textlab wiki dump`), about 5.8 million words.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import lzma
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,6 +60,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--modes", default="sg,cbow")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each side per mode, alternating; median ratio")
     args = ap.parse_args()
     require_data(SHARED / "webster1913.txt.xz", SHARED / "enwiki-sample.xml.bz2", SHARED / "questions-words.txt")
     try:
@@ -84,28 +86,34 @@ def main() -> None:
         print(f"{'mode':6} {'what':8} {'seconds':>8} {'words/s':>10} {'PSS MB':>7} {'RSS MB':>7} {'accuracy':>9}")
         limit = None
         for mode in args.modes.split(","):
-            peer_out = tmp / f"gensim-{mode}.txt"
-            wall, rss, pss, out = measured_tree(
-                [sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out), str(args.workers)]
-            )
-            peer_train = float(out.strip().splitlines()[0])
-            peer_speed = n_words * args.epochs / peer_train
-            print(
-                f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {pss:7.0f} {rss:7.0f} "
-                f"{accuracy(peer_out):9.4f}"
-            )
-            if limit is None:  # 3 x (two vocab x 100 float32 matrices + one int32 id per word)
-                vocab = int(peer_out.read_text().split(" ", 1)[0])
-                limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 2**20  # MB as measured(): KB / 1024
-            ours_out = tmp / f"textlab-{mode}.txt"
-            cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs), "--quiet"]
-            cmd += ["--workers", str(args.workers)] + (["--cbow"] if mode == "cbow" else [])
-            wall, rss, pss, _ = measured_tree(cmd)
-            speed = n_words * args.epochs / wall
-            print(
-                f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {pss:7.0f} {rss:7.0f} {accuracy(ours_out):9.4f}"
-                f"   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB"
-            )
+            ratios = []
+            for _ in range(args.repeat):  # the two sides alternate: the machine's load hits both alike
+                peer_out = tmp / f"gensim-{mode}.txt"
+                wall, rss, pss, out = measured_tree(
+                    [sys.executable, "-c", GENSIM, str(corpus), mode, str(args.epochs), str(peer_out)]
+                    + [str(args.workers)]
+                )
+                peer_train = float(out.strip().splitlines()[0])
+                peer_speed = n_words * args.epochs / peer_train
+                print(
+                    f"{mode:6} {'gensim':8} {peer_train:8.1f} {peer_speed:10,.0f} {pss:7.0f} {rss:7.0f} "
+                    f"{accuracy(peer_out):9.4f}"
+                )
+                if limit is None:  # 3 x (two vocab x 100 float32 matrices + one int32 id per word)
+                    vocab = int(peer_out.read_text().split(" ", 1)[0])
+                    limit = 3 * (2 * vocab * 100 * 4 + n_words * 4) / 2**20  # MB as measured(): KB / 1024
+                ours_out = tmp / f"textlab-{mode}.txt"
+                cmd = [*TEXTLAB, "word2vec", str(corpus), "-o", str(ours_out), "--epochs", str(args.epochs)]
+                cmd += ["--quiet", "--workers", str(args.workers)] + (["--cbow"] if mode == "cbow" else [])
+                wall, rss, pss, _ = measured_tree(cmd)
+                speed = n_words * args.epochs / wall
+                ratios.append(speed / peer_speed)
+                print(
+                    f"{mode:6} {'textlab':8} {wall:8.1f} {speed:10,.0f} {pss:7.0f} {rss:7.0f} "
+                    f"{accuracy(ours_out):9.4f}   speed {speed / peer_speed:.2f}x gensim; memory limit {limit:.0f} MB"
+                )
+            if args.repeat > 1:
+                print(f"{mode:6} median speed over {args.repeat} runs: {statistics.median(ratios):.2f}x gensim")
 
 
 if __name__ == "__main__":
