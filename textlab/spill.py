@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import DataError
 from .io import os_reason
+from .machine import memory
 
 Block = dict[str, np.ndarray]
 
@@ -33,11 +34,9 @@ DEFAULT_SHARE = 4
 
 
 def default_budget() -> int:
-    """A quarter of the machine's memory (Linux and macOS report it; 4 GB where not)."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // DEFAULT_SHARE
-    except (ValueError, OSError, AttributeError):
-        return 4 << 30
+    """A quarter of the machine's memory (4 GB where the system does not say)."""
+    physical = memory()
+    return physical // DEFAULT_SHARE if physical is not None else 4 << 30
 
 
 @dataclass

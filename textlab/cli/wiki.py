@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -157,8 +156,9 @@ def dump(
         dump_on_cluster(scheduler, files, output, settings, offsets, partition_size, progress)
         return
     io.check_output_path(output)
-    # the cores this process may run on (a container or taskset may allow fewer than the machine has)
-    jobs = jobs or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()) or 1
+    from ..machine import cores
+
+    jobs = jobs or cores()
     written = 0
     failure: DumpError | None = None
     meter = Meter("dump", "{articles:,} articles", show=wanted(progress, files))

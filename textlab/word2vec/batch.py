@@ -124,13 +124,12 @@ def _gradient(
     p_loss = ((g + 1) / 2) if loss else None  # σ(s), before g is turned into the gradient
     g *= -a / 2
     g += a * (label - np.float32(0.5))
-    valid = np.abs(score) < np.float32(MAX_SCORE)
-    for mask in use:
-        valid &= mask
-    g *= valid
+    used = np.broadcast_to(use[0], score.shape).copy()
+    for mask in use[1:]:
+        used &= mask
+    g *= used & (np.abs(score) < np.float32(MAX_SCORE))
     if p_loss is None:  # only the progress line shows the loss: not worth its time otherwise
         return g, float("nan")
-    used = np.broadcast_to(np.logical_and.reduce([np.broadcast_to(m, score.shape) for m in use]), score.shape)
     return g, float(-np.log(np.maximum(np.where(label == 1, p_loss, 1 - p_loss), 1e-30))[used].sum())  # -log σ(±s)
 
 
@@ -191,7 +190,7 @@ def cbow_update(
     targets, label, use = _targets(batch)
     use &= (size > 0)[:, None]  # a centre alone on its line has no context
     U = np.take(w_out, targets, axis=0)
-    score = (U @ h[:, :, None])[:, :, 0]  # x · v per target; matmul, not einsum: the same digits at any alignment
+    score = (U @ h[:, :, None])[:, :, 0]  # x · v per target (matmul: faster than einsum here)
     g, total_loss = _gradient(score, label, [use], alpha, loss)
     d_h = (g[:, None, :] @ U)[:, 0]  # h += Σ g v, given whole to each context word
     del U  # memory: each of these arrays is megabytes, and every worker holds them

@@ -15,7 +15,6 @@ round), as in the C tool.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ParameterError
+from ..machine import cores
 from .batch import Batch, Update, cbow_update, skipgram_update
 from .corpus import Corpus
 from .crew import Crew, can_fork, shared_array
@@ -119,7 +119,7 @@ def fit(
     """
     rng = np.random.default_rng(settings.seed)
     vocab, dim = len(corpus.words), settings.dim
-    workers = settings.workers or default_workers()
+    workers = settings.workers or cores()
     forked = processes and workers > 1 and can_fork()
     # Input vectors start uniform in ±1/dim (gensim's range; the C tool's is ±0.5/dim), output vectors at 0.
     # Made in place, where the workers will change them: a temporary of the matrix's size would stay
@@ -136,17 +136,12 @@ def fit(
     most = size * (1 + settings.negative), size + 2 * settings.window
     mailboxes = [_Mailbox(*most, dim) for _ in range(workers)] if forked else []
     noise = NoiseSampler(corpus.counts)
-    plan = _Plan(corpus, settings, workers, w_in, w_out, losses, rng, report is not None, mailboxes, noise)
+    plan = _Plan(corpus, settings, workers, size, w_in, w_out, losses, rng, report is not None, mailboxes, noise)
     with Crew(workers if forked else 1) as crew:
         crew.start(lambda worker: plan.train(crew, [worker]))
         plan.train(crew, [0] if forked else list(range(workers)), meter)
         crew.finish()
     return w_in
-
-
-def default_workers() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @dataclass
@@ -162,6 +157,7 @@ class _Plan:
     corpus: Corpus
     settings: Settings
     workers: int  # mini-batches per round
+    batch: int  # centre words per mini-batch
     w_in: np.ndarray
     w_out: np.ndarray
     losses: np.ndarray  # per worker: (loss, pairs) so far, for the progress line
@@ -181,8 +177,7 @@ class _Plan:
         """
         s, corpus = self.settings, self.corpus
         update = cbow_update if s.cbow else skipgram_update
-        size = batch_size(len(corpus.words))
-        noise = self.noise
+        size, noise = self.batch, self.noise
         mailboxes = self.mailboxes
         total = s.epochs * corpus.kept_words
         done = 0  # words of the text gone through, over all epochs, before this block
@@ -208,7 +203,7 @@ class _Plan:
                     crew.barrier(worker)  # and applied: the next round may read the weights
                 done += words
                 if meter is not None:
-                    meter.advance(epoch, words, alpha, self.losses)
+                    meter.advance(epoch, done, alpha, self.losses)
 
     def _apply(self, updates: list[Update], low: int, high: int) -> None:
         """Add the updates' rows ``low`` to ``high`` in order: ``matrix[rows] += delta`` (rows distinct, sorted)."""
@@ -282,9 +277,9 @@ class _Meter:
         self.clock = self.last = time.perf_counter()
         self.done_at_last, self.loss_at_last = 0, np.zeros(2)
 
-    def advance(self, epoch: int, words: int, alpha: float, losses: np.ndarray) -> None:
-        """After a block; ``losses`` is every worker's (loss, pairs) so far."""
-        self.done += words
+    def advance(self, epoch: int, done: int, alpha: float, losses: np.ndarray) -> None:
+        """After a block: ``done`` words gone through so far; ``losses``, every worker's (loss, pairs) so far."""
+        self.done = done
         now = time.perf_counter()
         if self.report is None or not (now - self.last > 1.0 or self.done == self.total):
             return
