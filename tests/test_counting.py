@@ -77,3 +77,20 @@ def test_pack_rows_keys_sort_as_rows():
     rows = np.array([[3, 70_000, 1], [3, 2, 1], [0, 9, 9]])
     order = np.argsort(pack_rows(rows), kind="stable")
     assert rows[order].tolist() == sorted(rows.tolist())
+
+
+def test_stable_argsort_and_locate_agree_with_numpy():
+    import numpy as np
+
+    from textlab.sorting import locate, stable_argsort
+
+    rng = np.random.default_rng(3)
+    for high in (5, 10**9, 1 << 62):  # many ties; packed with the positions; too large to pack
+        keys = rng.integers(0, high, 10_000)
+        assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+        table = np.unique(keys)
+        present = set(table.tolist())
+        queries = np.concatenate([keys, rng.integers(0, high, 1_000)])
+        expected = [int(np.searchsorted(table, q)) if q in present else -1 for q in queries.tolist()]
+        assert locate(table, queries).tolist() == expected
+    assert locate(np.zeros(0, np.int64), np.array([1, 2])).tolist() == [-1, -1]

@@ -217,6 +217,25 @@ def test_word_bytes_reader_counts_and_odd_tables(tmp_path):
     assert t is not None and t.counts.tolist() == [123456789012345678, 0, 7]
     assert t.tokens == ["the", "cat", "a", "ñu", "é"] and t.order.tolist() == [2, 1, 2]
     assert np.array_equal(t.rows, [[0, 1], [2, -1], [3, 4]])
-    for odd in ("x\t1\t2\n", "x\t-1\n", "x\t1234567890123456789\n", "a\\tb\t1\n", "x\t\n"):
-        table.write_text("ngram\tcount\n" + odd)
+    odd_rows = ("x\t1\t2\n", "x\t-1\n", "x\t1234567890123456789\n", "a\\tb\t1\n", "x\t\n")
+    # cells the row reader splits otherwise: an empty word, another control byte
+    odd_rows += ("a  b\t1\n", " a\t1\n", "a \t1\n", "a\x0bb\t1\n", "a\rb\t1\n", "a b\t1\nc\t2\r\n")
+    for odd in odd_rows:
+        table.write_text("ngram\tcount\n" + odd, newline="")
         assert _read_word_bytes(str(table)) is None, odd  # the row reader takes it, and names what is wrong
+    for odd in ("3\ta b\t1\n", "1\ta b\t1\n", "2\ta  b\t1\n", "x\ta\t1\n", "1\ta\t1\t\n"):
+        table.write_text("order\tngram\tcount\n" + odd, newline="")
+        assert _read_word_bytes(str(table), with_order=True) is None, odd
+    table.write_text("order\tngram\tcount\n1\ta\t5\n2\ta b\t3\n1\tb\t2\n")
+    t = _read_word_bytes(str(table), with_order=True)
+    assert t is not None and t.order.tolist() == [1, 2, 1] and np.array_equal(t.rows, [[0, -1], [0, 1], [1, -1]])
+
+
+def test_vocabulary_keys_long_words_by_every_byte():
+    # words of 1 to 40 bytes sharing their first bytes, at every offset from an 8-byte boundary
+    words = [("abcdefghij" * 4)[:n] for n in range(1, 41)] + ["x" * 16 + "y", "x" * 17, "x" * 16, "y" + "x" * 16]
+    v = Vocabulary()
+    for shift in range(9):
+        text = (" " * shift + " ".join(words) + "\n").encode()
+        assert v.encode(text).tolist() == list(range(len(words)))
+    assert v.words == words

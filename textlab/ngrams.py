@@ -20,6 +20,7 @@ words (the ARPA convention).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -373,16 +374,23 @@ def _read_rows(path: str, unit: str, name: str) -> NgramTable:
 
 def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
     """A word table (``ngram``, ``count``, and ``order`` first if ``with_order``) read from its
-    bytes with NumPy alone: tabs and newlines found by comparison, numbers parsed digit by
-    digit, words numbered by :class:`Vocabulary`; None where that does not apply (escapes,
-    other columns, odd bytes), for the row reader to say what is wrong."""
+    bytes with NumPy alone; None where that does not apply (escapes, other columns, odd
+    bytes), for the row reader to say what is wrong.
+
+    Each block's tabs and newlines are found by comparison and its numbers parsed digit
+    by digit; every whitespace-separated span of the block is
+    found at once (:func:`word_spans`), and the spans between a row's first and last cell
+    are the n-gram's words, hashed and numbered by :class:`Vocabulary`::
+
+        2 <tab> the cat <tab> 14 <newline>   ->  spans "2" | "the" "cat" | "14"
+    """
     from .io import TextReader
+    from .vocab import hashed_spans, word_spans
 
     vocab = Vocabulary()
     ids_parts: list[np.ndarray] = []
     size_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
-    order_parts: list[np.ndarray] = []
     rest, first = b"", True
     cells = 3 if with_order else 2
     for chunk in TextReader([path]).chunks():
@@ -394,44 +402,45 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
             first = False
         if not block:
             continue
-        if b"\\" in block or b"\r" in block:
+        if b"\\" in block:
             return None
         arr = np.frombuffer(block, np.uint8)
         ends = np.flatnonzero(arr == 10)
         tabs = np.flatnonzero(arr == 9)
-        if len(tabs) != (cells - 1) * len(ends):
-            return None
+        if len(tabs) != (cells - 1) * len(ends) or np.count_nonzero(arr < 32) != len(tabs) + len(ends):
+            return None  # a row with other cells, or another control byte (a carriage return)
         tab = tabs.reshape(-1, cells - 1)
         starts = np.concatenate([[0], ends[:-1] + 1])
         gram_from = tab[:, 0] + 1 if with_order else starts  # the n-gram's first byte
-        gram_to, count_from = tab[:, -1], tab[:, -1] + 1
-        if not ((gram_to > gram_from) & (tab[:, 0] > starts) & (count_from < ends)).all():
+        if not ((tab[:, -1] > gram_from) & (tab[:, 0] > starts) & (tab[:, -1] + 1 < ends)).all():
             return None  # a tab out of place, or an empty cell
-        counts = _numbers(arr, count_from, ends)
+        counts = _numbers(arr, tab[:, -1] + 1, ends)  # digits only: the count is one span
         orders = _numbers(arr, starts, tab[:, 0]) if with_order else None
         if counts is None or (with_order and orders is None):
             return None
+        span_from, span_to = word_spans(arr)
+        first_span = np.searchsorted(span_from, np.append(starts, len(arr)))
+        size = np.diff(first_span) - (cells - 1)  # the spans of a row: [order], the words, count
+        if orders is not None and not np.array_equal(size, orders):
+            return None
+        # Spaces live only in the n-gram cells (the others are digits): a row of k words
+        # holds at least k-1 of them, so k-1 in each is exactly sum(k-1) in all.
+        if size.min() < 1 or np.count_nonzero(arr == 32) != int(size.sum()) - len(size):
+            return None
+        word = np.ones(len(span_from), bool)
+        word[first_span[1:] - 1] = False
+        if with_order:
+            word[first_span[:-1]] = False
+        span_from, span_to = span_from[word], span_to[word]
+        ids_parts.append(vocab.encode(hashed_spans(block, span_from, span_to, np.zeros(len(span_from), bool))))
+        size_parts.append(size)
         count_parts.append(counts)
-        if orders is not None:
-            order_parts.append(orders)
-        # the words: each n-gram's bytes, one space between n-grams
-        keep = np.zeros(len(arr) + 1, np.int32)
-        keep[gram_from] += 1  # each array's indices are distinct: plain fancy updates suffice
-        keep[gram_to + 1] -= 1
-        inside = np.cumsum(keep[:-1]) > 0  # gram bytes, and the tab that ends each
-        words = arr[inside].copy()
-        words[words == 9] = 32
-        spaces = np.concatenate([[0], np.cumsum(arr == 32)])
-        size_parts.append(spaces[gram_to] - spaces[gram_from] + 1)
-        ids_parts.append(vocab.encode(words.tobytes()).astype(np.int64))
     if rest:
         return None
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
     order = np.concatenate(size_parts) if size_parts else np.zeros(0, np.int64)
-    if len(ids) != int(order.sum()) or (len(order) and (order.min() < 1 or order.max() > MAX_ORDER)):
-        return None  # a word with other whitespace inside (Vocabulary splits at any)
-    if with_order and not np.array_equal(np.concatenate(order_parts) if order_parts else order, order):
+    if len(order) and order.max() > MAX_ORDER:
         return None
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
     count = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
     return NgramTable("word", order, _rows_of(ids, order), count, list(vocab.words))
 
@@ -456,13 +465,25 @@ def _numbers(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | No
 
 
 def _rows_of(ids: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Token ids laid out one n-gram a row, padded with -1 (a gather per column)."""
+    """Token ids laid out one n-gram a row, padded with -1.
+
+    A table lists its orders in runs (``--orders 1-3`` writes every unigram, then
+    every bigram...): each run's ids are one reshape. Many short runs go through
+    one scatter instead."""
     high = int(order.max()) if len(order) else 1
     rows = np.full((len(order), high), -1, np.int64)
-    starts = np.concatenate([[0], np.cumsum(order)[:-1]]) if len(order) else np.zeros(0, np.int64)
-    for j in range(high):
-        has = order > j
-        rows[has, j] = ids[starts[has] + j]
+    cuts = np.flatnonzero(order[1:] != order[:-1]) + 1
+    if len(cuts) < 64:
+        bounds = [0, *cuts.tolist(), len(order)]
+        at = 0
+        for lo, hi in itertools.pairwise(bounds):
+            k = int(order[lo])
+            rows[lo:hi, :k] = ids[at : at + (hi - lo) * k].reshape(-1, k)
+            at += (hi - lo) * k
+        return rows
+    starts = np.cumsum(order) - order
+    flat = np.repeat(np.arange(len(order)) * high - starts, order) + np.arange(len(ids))
+    rows.ravel()[flat] = ids
     return rows
 
 

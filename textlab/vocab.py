@@ -3,22 +3,22 @@
 Splitting a text into Python strings and looking each up in a dict costs
 about 0.3 µs per word — the whole budget of a fast counter. Instead, a chunk
 of whitespace-separated words stays a NumPy byte array and every word gets a
-64-bit polynomial hash, computed for all words at once with arithmetic
-modulo 2**64 (the natural wrap-around of ``uint64``, so no division at all):
+64-bit key, computed for all words at once:
 
-    G[i]        = sum over k < i of  byte[k] * B**k             (a cumulative sum)
-    hash(s, e)  = (G[e] - G[s]) * B**(-s)                       (B is odd: invertible)
-                = sum over j of byte[s+j] * B**j                 -- the same for equal
-                                                                    words wherever they sit
+* a word of at most 8 bytes *is* its key: its bytes read as one little-endian
+  integer (one gather from a view of the buffer with an 8-byte item at every
+  byte offset), so short words never collide;
+* a longer word folds in each further 8 bytes: ``key = mix(key) ^ next 8``.
 
-The hashes are then looked up in an open-addressing hash table kept in a
-NumPy array (every probe round is one vectorised gather); Python touches
-each *distinct new* word once, to keep its text.
+Keys are then scrambled (``_mix``, a bijection) and looked up in an
+open-addressing hash table kept in a NumPy array (every probe round is one
+vectorised gather); Python touches each *distinct new* word once, to keep its
+text.
 
-Two different words share a 64-bit hash with probability about 3e-8 for a
-vocabulary of a million words (birthday bound) — textlab accepts that, as
-hashing tokenizers such as fastText's do. (Power-of-two moduli can be
-attacked with crafted strings thousands of bytes long; words are not that.)
+Two different words longer than 8 bytes share a key with probability about
+2**-64 per pair (about 3e-8 for a vocabulary of a million long words, the
+birthday bound) — textlab accepts that, as hashing tokenizers such as
+fastText's do.
 
 >>> v = Vocabulary()
 >>> v.encode(b"the cat saw the dog").tolist()
@@ -29,48 +29,12 @@ attacked with crafted strings thousands of bytes long; words are not that.)
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-_B = np.uint64(0x9E3779B97F4A7C15)  # odd, so it has an inverse modulo 2**64
-#: Positions within one piece of text; longer chunks are split at a space.
-SPAN = 1 << 21
-
-
-def _powers(base: np.uint64, n: int) -> np.ndarray:
-    """[1, B, B**2, ...] modulo 2**64, n of them, by doubling (log n NumPy steps)."""
-    out = np.ones(n, np.uint64)
-    size = 1
-    step = base  # B**size
-    with np.errstate(over="ignore"):
-        while size < n:
-            take = min(size, n - size)
-            out[size : size + take] = out[:take] * step
-            step = step * step
-            size *= 2
-    return out
-
-
-def _inverse(b: int) -> int:
-    return pow(b, -1, 1 << 64)
-
-
-@functools.cache
-def _power_tables() -> tuple[np.ndarray, np.ndarray]:
-    """B**i and B**-i for every position in a span: 32 MB, built on first use, not at import."""
-    return _powers(_B, SPAN + 1), _powers(np.uint64(_inverse(int(_B))), SPAN + 1)
-
-
-def release_hash_tables() -> None:
-    """Free the 32 MB of power tables (a long job that has finished hashing wants the memory back)."""
-    _power_tables.cache_clear()
-
-
-#: Bytes that separate words: space, tab, newline, carriage return, and the other controls.
-_SEPARATOR = np.zeros(256, bool)
-_SEPARATOR[:33] = True
+#: The low n bytes of a 64-bit word, for n = 0..8.
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], np.uint64)
 
 
 def word_spans(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,18 +46,29 @@ def word_spans(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def hash_spans(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """64-bit hashes of the byte spans ``b[starts[i]:ends[i]]`` (len(b) <= SPAN)."""
-    n = len(b)
-    pow_, inv_pow = _power_tables()
-    g = np.zeros(n + 1, np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(b * pow_[:n], out=g[1:])
-        return (g[ends] - g[starts]) * inv_pow[starts]
+    """64-bit keys of the non-empty byte spans ``b[starts[i]:ends[i]]`` (before ``_mix``);
+    ``b`` ends with 8 bytes that belong to no span, so every 8-byte read stays inside.
+
+    >>> hex(int(hash_spans(np.frombuffer(b"to be" + bytes(8), np.uint8), np.array([0, 3]), np.array([2, 5]))[0]))
+    '0x6f74'
+    """
+    eight = np.ndarray(len(b) - 7, "<u8", b, strides=(1,))  # eight[i] = bytes i..i+7
+    size = ends - starts
+    keys = eight[starts]
+    keys &= _LOW_BYTES[np.minimum(size, 8)]
+    longer = np.flatnonzero(size > 8)
+    done = 8
+    while len(longer):  # one round per further 8 bytes, over the words that long
+        rest = eight[starts[longer] + done] & _LOW_BYTES[np.minimum(size[longer] - done, 8)]
+        keys[longer] = _mix(keys[longer]) ^ rest
+        done += 8
+        longer = longer[size[longer] > done]
+    return keys
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """Scramble the bits (splitmix64's finaliser, a bijection): a polynomial hash of a
-    one-letter word is just its byte, and table slots are taken from the high bits."""
+    """Scramble the bits (splitmix64's finaliser, a bijection): a short word's key is
+    just its bytes, and table slots are taken from the high bits."""
     with np.errstate(over="ignore"):
         x = x ^ (x >> np.uint64(30))
         x = x * np.uint64(0xBF58476D1CE4E5B9)
@@ -121,27 +96,20 @@ def hash_words(chunk: bytes) -> HashedWords:
     whether a newline comes before the first word within the chunk.
     """
     b = np.frombuffer(chunk, np.uint8)
-    if len(b) > SPAN:  # keep positions inside the power table: hash in pieces cut at a separator
-        seps = np.flatnonzero(_SEPARATOR[b[:SPAN]])
-        cut = int(seps[-1]) + 1 if len(seps) else SPAN
-        a, z = hash_words(chunk[:cut]), hash_words(chunk[cut:])
-        nl = z.newline_before.copy()
-        return HashedWords(
-            chunk,
-            np.concatenate([a.starts, z.starts + cut]),
-            np.concatenate([a.ends, z.ends + cut]),
-            np.concatenate([a.keys, z.keys]),
-            np.concatenate([a.newline_before, nl]),
-        )
     starts, ends = word_spans(b)
-    keys = _mix(hash_spans(b, starts, ends))
-    keys[keys == 0] = 1  # 0 marks an empty table slot (a 2**-64 chance of merging two words)
     # newline_before: is there a newline between the previous word's end and this start?
     # Each newline sits in the gap before some word: the first start after it.
     before = np.zeros(len(starts), bool)
     after_newline = np.searchsorted(starts, np.flatnonzero(b == 10))
     before[after_newline[after_newline < len(starts)]] = True
-    return HashedWords(chunk, starts, ends, keys, before)
+    return hashed_spans(chunk, starts, ends, before)
+
+
+def hashed_spans(chunk: bytes, starts: np.ndarray, ends: np.ndarray, newline_before: np.ndarray) -> HashedWords:
+    """The words ``chunk[starts[i]:ends[i]]`` (found by the caller), hashed."""
+    keys = _mix(hash_spans(np.frombuffer(chunk + bytes(8), np.uint8), starts, ends))
+    keys[keys == 0] = 1  # 0 marks an empty table slot (only a long word can map there: 2**-64)
+    return HashedWords(chunk, starts, ends, keys, newline_before)
 
 
 def _texts(chunk: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:

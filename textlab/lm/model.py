@@ -93,7 +93,7 @@ class LanguageModel:
         self.vocab_size = self.trie.vocab_size
         self.bos, self.eos, self.unk = self.trie.bos, self.trie.eos, self.trie.unk
         # text -> id for real tokens; a literal '$' in the text is not the end marker '$'
-        self.index = {t: i for i, t in enumerate(self.tokens) if i not in (self.bos, self.eos)}
+        self.index = dict(zip(self.tokens[2:], range(2, len(self.tokens))))  # the markers are ids 0 and 1
         # V: every token that can be predicted: those seen (as unigrams), </s> and <unk>, never <s>
         self.predictable = self.trie.unigram_counts > 0
         self.predictable[[self.eos, self.unk]] = True

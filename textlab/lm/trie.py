@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import DataError
 from ..ngrams import NgramTable
+from ..sorting import locate, stable_argsort
 from ..tokens import CHAR_MARKERS, WORD_MARKERS
 
 
@@ -45,7 +46,7 @@ class Trie:
     """
 
     def __init__(self, table: NgramTable) -> None:
-        orders = sorted(set(table.order.tolist()))
+        orders = np.flatnonzero(np.bincount(table.order)).tolist() if len(table) else []
         if not orders:
             raise DataError("the model is empty: no n-grams to learn from")
         n = max(orders)
@@ -65,7 +66,7 @@ class Trie:
         # trained on text and one read from its count table are then the same arrays,
         # so the same --seed draws the same text from both.
         marker_ids = [tokens.index(m) for m in markers]
-        rest = sorted((i for i in range(len(tokens)) if i not in marker_ids), key=lambda i: tokens[i])
+        rest = sorted(set(range(len(tokens))) - set(marker_ids), key=tokens.__getitem__)
         perm = marker_ids + rest
         new_id = np.empty(len(tokens) + 1, np.int64)
         new_id[perm] = np.arange(len(perm))
@@ -81,7 +82,7 @@ class Trie:
         self.levels: list[Level | None] = [None, None]
         below_keys = np.arange(V, dtype=np.int64)  # order 1: the key is the token id itself
         for k in range(2, n + 1):
-            at = table.order == k
+            at = _where(table.order == k)
             rows_k = rows[at, :k]
             counts = table.counts[at]
             prefix = self._index(rows_k[:, : k - 1])
@@ -90,10 +91,11 @@ class Trie:
             if not keep.all():  # e.g. a table cut by --min-count: an n-gram needs its shorter parts
                 rows_k, counts, prefix, suffix = rows_k[keep], counts[keep], prefix[keep], suffix[keep]
             keys = prefix * V + rows_k[:, -1]
-            order = np.argsort(keys, kind="stable")
+            order = stable_argsort(keys)
             keys, prefix, counts, suffix = keys[order], prefix[order], counts[order], suffix[order]
-            last = rows_k[order, -1]
-            starts = np.searchsorted(prefix, np.arange(len(below_keys) + 1))
+            last = rows_k[:, -1][order]
+            starts = np.zeros(len(below_keys) + 1, np.int64)  # prefix is sorted: counts, summed up
+            np.cumsum(np.bincount(prefix, minlength=len(below_keys)), out=starts[1:])
             self.levels.append(Level(keys, prefix, last, counts, suffix, starts))
             below_keys = keys
 
@@ -112,13 +114,12 @@ class Trie:
         """Index at order k of (n-gram ``node`` of order k-1) + ``token``; -1 where absent (or node is -1)."""
         level = self.levels[k]
         assert level is not None
-        key = node * self.vocab_size + token
-        at = np.searchsorted(level.keys, key)
-        at = np.minimum(at, len(level.keys) - 1) if len(level.keys) else at
-        found = (node >= 0) & (len(level.keys) > 0)
-        if len(level.keys):
-            found &= level.keys[at] == key
-        return np.where(found, at, -1)
+        known = node >= 0
+        if known.all():
+            return locate(level.keys, node * self.vocab_size + token)
+        out = np.full(len(node), -1, np.int64)
+        out[known] = locate(level.keys, node[known] * self.vocab_size + token[known])
+        return out
 
     def find(self, context: np.ndarray) -> np.ndarray:
         """Index of each context (rows of token ids, -1 = none) at order ``context.shape[1]``, or -1."""
@@ -144,3 +145,12 @@ class Trie:
                 return -1
             node = at
         return node
+
+
+def _where(mask: np.ndarray) -> slice | np.ndarray:
+    """The positions where ``mask`` holds: a slice when they are one run (a table lists
+    each order's rows together), which NumPy takes as a view rather than a copy."""
+    at = np.flatnonzero(mask)
+    if len(at) and at[-1] - at[0] + 1 == len(at):
+        return slice(int(at[0]), int(at[-1]) + 1)
+    return at

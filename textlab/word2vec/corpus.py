@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import DataError, EmptyInput, ParameterError
 from ..io import os_reason
 from ..tokens import hashed_lines
-from ..vocab import Vocabulary, release_hash_tables
+from ..vocab import Vocabulary
 
 
 @dataclass
@@ -79,7 +79,6 @@ def read_corpus(
             if spill is not None:
                 spill.write(parts)
                 parts = []
-        release_hash_tables()  # 32 MB of hashing tables, not needed from here on
         if offset == 0:
             raise EmptyInput()
         raw = spill.mapped(offset) if spill is not None else np.concatenate(parts)
