@@ -107,7 +107,7 @@ def test_arpa_probabilities_sum_to_one_at_every_context(tmp_path, unit, text):
     table = train_table([text.encode()], 3, unit)
     model = LanguageModel(table, order=3, smoothing="kn")
     path = tmp_path / "model.arpa"
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "wb") as out:
         write_arpa(model, out)
     probs, bows = _read_arpa(path)
     vocab = [g[0] for g in probs if len(g) == 1 and g[0] != "<s>"]
@@ -131,7 +131,7 @@ def test_kenlm_reads_the_arpa_file_and_agrees(tmp_path, wikipedia, unit, order):
     table = train_table(TextReader([str(train)]).chunks(), order, unit)
     model = LanguageModel(table, order=order, smoothing="kn")
     path = tmp_path / "model.arpa"
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "wb") as out:
         write_arpa(model, out)
     ours = perplexity(model, *model_ids(TextReader([str(test)]).chunks(), model))
     k = kenlm.Model(str(path))
@@ -397,7 +397,7 @@ def test_perplexity_with_blank_lines_is_kenlms(tmp_path, wikipedia):
     table = train_table(TextReader([str(with_blanks)]).chunks(), 3, "word", blank_lines=True)
     model = LanguageModel(table, order=3, smoothing="kn")
     path = tmp_path / "model.arpa"
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "wb") as out:
         write_arpa(model, out)
     k = kenlm.Model(str(path))
     test = wikipedia["test_words"]
@@ -418,3 +418,49 @@ def test_the_option_is_for_word_models(run, tmp_path):
     assert result.exit_code == 2 and "--blank-lines-are-sentences applies to word models only" in result.stderr
     words = run("lm", "--unit", "word", "-n", "2", "--blank-lines-are-sentences", str(corpus))
     assert words.exit_code == 0 and "<s> </s>" in words.stdout
+
+
+def _reference_arpa(model: LanguageModel) -> str:
+    """The ARPA text written the plain way, a Python string per line (what write_arpa did before
+    it built lines with NumPy): the new writer must give the same bytes."""
+    from textlab.lm.arpa import _token, interpolated
+
+    trie, probs = model.trie, interpolated(model)
+    listed = model.predictable.copy()
+    listed[model.bos] = True
+    sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]
+    out = ["\\data\\\n"] + [f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)]
+    names = np.array([_token(model, t) for t in range(model.vocab_size)], dtype=object)
+    texts = names
+    for k in range(1, model.order + 1):
+        out.append(f"\n\\{k}-grams:\n")
+        with np.errstate(divide="ignore"):
+            logp = np.log10(probs[k])
+        if k == 1:
+            logp[model.bos] = -99.0
+        else:
+            level = trie.levels[k]
+            texts = texts[level.prefix] + " " + names[level.last]
+        rows = np.flatnonzero(listed) if k == 1 else np.arange(len(logp))
+        cols = [list(map("{:.6f}".format, logp[rows].tolist())), texts[rows].tolist()]
+        if k < model.order:
+            par = model.params[k + 1]
+            with np.errstate(divide="ignore"):
+                bow = np.where(par.total > 0, np.log10(np.where(par.gamma > 0, par.gamma, 1.0)), 0.0)
+            cols.append(list(map("{:.6f}".format, bow[rows].tolist())))
+        out.append("\n".join(map("\t".join, zip(*cols))) + "\n")
+    out.append("\n\\end\\\n")
+    return "".join(out)
+
+
+@pytest.mark.parametrize("unit,order", [("word", 4), ("char", 5), ("word", 1)])
+def test_arpa_lines_built_by_numpy_are_the_plain_ones(tmp_path, wikipedia, unit, order, monkeypatch):
+    import textlab.lm.arpa
+
+    monkeypatch.setattr(textlab.lm.arpa, "BLOCK", 1000)  # many blocks, a short last one
+    train = wikipedia["train_words" if unit == "word" else "train"]
+    model = LanguageModel(train_table(TextReader([str(train)]).chunks(), order, unit), order=order, smoothing="kn")
+    path = tmp_path / "model.arpa"
+    with open(path, "wb") as out:
+        write_arpa(model, out)
+    assert path.read_bytes().decode("utf-8") == _reference_arpa(model)

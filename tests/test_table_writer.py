@@ -50,3 +50,23 @@ def test_blocks_cut_anywhere(monkeypatch):
     whole = by_bytes(table, True)
     monkeypatch.setattr(table_writer, "BLOCK_ROWS", 7)
     assert by_bytes(table, True) == whole
+
+
+def test_fixed_writes_floats_as_python_does():
+    import numpy as np
+
+    from textlab.table_writer import fixed
+
+    rng = np.random.default_rng(5)
+    values = np.concatenate(
+        [
+            -rng.exponential(3, 100_000),  # log-probabilities
+            rng.normal(0, 1, 10_000),  # back-off weights, either sign
+            np.round(rng.normal(0, 5, 10_000), 6) + 5e-7,  # exactly between two written values, give or take
+            [0.0, -0.0, -1e-9, 1e-9, -99.0, 0.5e-6, -0.5e-6, 1.5e-6, np.inf, -np.inf, np.nan, 1e300, -123456789.25],
+        ]
+    )
+    text, width = fixed(values)
+    expected = [format(v, ".6f") for v in values.tolist()]
+    assert text.tobytes().decode() == "".join(expected)
+    assert width.tolist() == list(map(len, expected))

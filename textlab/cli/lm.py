@@ -141,5 +141,5 @@ def lm(
     model = build_model(
         files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress, blank_lines
     )
-    with io.atomic_output(output) as out:
+    with io.atomic_output(output, binary=True) as out:
         write_arpa(model, out)

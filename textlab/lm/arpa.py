@@ -49,8 +49,19 @@ def interpolated(model: LanguageModel) -> list[np.ndarray]:
     return probs
 
 
-def write_arpa(model: LanguageModel, out: IO[str]) -> None:
-    """Write ``model`` (Kneser-Ney smoothing) as an ARPA file."""
+#: N-grams written a block: the block's index arrays take about 100 bytes an n-gram.
+BLOCK = 1 << 18
+
+
+def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
+    """Write ``model`` (Kneser-Ney smoothing) as an ARPA file.
+
+    Lines are made by NumPy a block at a time (see :mod:`textlab.table_writer`): each
+    is a list of byte segments, ``log10 p <tab> w1 <space> w2 ... [<tab> back-off] <newline>``,
+    pointing into a pool of the tokens' text and the block's numbers, written as Python's
+    ``{:.6f}`` writes them."""
+    from ..table_writer import fixed, segments
+
     if model.smoothing != "kn":
         raise ParameterError("smoothing", "must be kn: ARPA files hold back-off models")
     if model.order < 1:
@@ -61,29 +72,63 @@ def write_arpa(model: LanguageModel, out: IO[str]) -> None:
     listed = model.predictable.copy()
     listed[model.bos] = True
     sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]
-    out.write("\\data\\\n")
-    for k, size in enumerate(sizes, start=1):
-        out.write(f"ngram {k}={size}\n")
-    names = np.array([_token(model, t) for t in range(model.vocab_size)], dtype=object)
-    texts = names  # order-1 texts; each order's texts extend the order below
+    out.write(b"\\data\\\n" + "".join(f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)).encode())
+    names = [_token(model, t).encode("utf-8") for t in range(model.vocab_size)]
+    pool = np.frombuffer(b"".join(names) + b"\t \n", np.uint8)
+    name_len = np.fromiter(map(len, names), np.int64, len(names))
+    name_start = np.cumsum(name_len) - name_len
+    tab, space, newline = len(pool) - 3, len(pool) - 2, len(pool) - 1
     for k in range(1, model.order + 1):
-        out.write(f"\n\\{k}-grams:\n")
+        out.write(f"\n\\{k}-grams:\n".encode())
         with np.errstate(divide="ignore"):
             logp = np.log10(probs[k])
         if k == 1:
             logp[model.bos] = -99.0
-        else:
-            level = trie.levels[k]
-            assert level is not None
-            texts = texts[level.prefix] + " " + names[level.last]
-        rows = np.flatnonzero(listed) if k == 1 else np.arange(len(logp))
-        cols = [list(map("{:.6f}".format, logp[rows].tolist())), texts[rows].tolist()]
+        bow = None
         if k < model.order:
             par = model.params[k + 1]
             assert par is not None
-            seen = par.total > 0
             with np.errstate(divide="ignore"):
-                bow = np.where(seen, np.log10(np.where(par.gamma > 0, par.gamma, 1.0)), 0.0)
-            cols.append(list(map("{:.6f}".format, bow[rows].tolist())))
-        out.write("\n".join(map("\t".join, zip(*cols))) + "\n")
-    out.write("\n\\end\\\n")
+                bow = np.where(par.total > 0, np.log10(np.where(par.gamma > 0, par.gamma, 1.0)), 0.0)
+        rows = np.flatnonzero(listed) if k == 1 else None
+        count = len(rows) if rows is not None else len(logp)
+        for begin in range(0, count, BLOCK):
+            at = rows[begin : begin + BLOCK] if rows is not None else np.arange(begin, min(begin + BLOCK, count))
+            m = len(at)
+            p_text, p_width = fixed(logp[at])
+            starts, lengths = (
+                [len(pool) + np.cumsum(p_width) - p_width, np.full(m, tab)],
+                [p_width, np.ones(m, np.int64)],
+            )
+            for j, token in enumerate(_tokens(model, k, at)):
+                if j:
+                    starts.append(np.full(m, space))
+                    lengths.append(np.ones(m, np.int64))
+                starts.append(name_start[token])
+                lengths.append(name_len[token])
+            source = [pool, p_text]
+            if bow is not None:
+                b_text, b_width = fixed(bow[at])
+                starts += [np.full(m, tab), len(pool) + len(p_text) + np.cumsum(b_width) - b_width]
+                lengths += [np.ones(m, np.int64), b_width]
+                source.append(b_text)
+            starts.append(np.full(m, newline))
+            lengths.append(np.ones(m, np.int64))
+            out.write(segments(np.concatenate(source), starts, lengths).tobytes())
+    out.write(b"\n\\end\\\n")
+
+
+def _tokens(model: LanguageModel, k: int, at: np.ndarray) -> list[np.ndarray]:
+    """The token ids of the order-k n-grams ``at``, first to last: the last token of each
+    is stored with it, the ones before by walking the prefix links down the orders."""
+    if k == 1:
+        return [at]
+    columns = []
+    node = at
+    for j in range(k, 1, -1):
+        level = model.trie.levels[j]
+        assert level is not None
+        columns.append(level.last[node])
+        node = level.prefix[node]
+    columns.append(node)  # an order-1 node is its token
+    return columns[::-1]
