@@ -55,6 +55,7 @@ def train_table(
         letters_only=letters_only,
         boundaries=True,
         blank_lines=blank_lines,
+        sort=False,  # a model sorts its n-grams by their tokens: the table's order by count would be undone
     )
 
 

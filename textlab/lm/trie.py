@@ -75,15 +75,16 @@ class Trie:
         self.bos, self.eos = 0, 1
         self.unk = len(self.tokens) - 1
         self.vocab_size = V = len(self.tokens)
-        rows = new_id[table.rows]
 
-        first = table.order == 1
-        self.unigram_counts = np.bincount(rows[first, 0], weights=table.counts[first], minlength=V).astype(np.int64)
+        first = _where(table.order == 1)
+        self.unigram_counts = np.bincount(
+            new_id[table.rows[first, 0]], weights=table.counts[first], minlength=V
+        ).astype(np.int64)
         self.levels: list[Level | None] = [None, None]
         below_keys = np.arange(V, dtype=np.int64)  # order 1: the key is the token id itself
         for k in range(2, n + 1):
             at = _where(table.order == k)
-            rows_k = rows[at, :k]
+            rows_k = new_id[table.rows[at, :k]]  # one order at a time: the others' padding is never copied
             counts = table.counts[at]
             prefix = self._index(rows_k[:, : k - 1])
             suffix = self._index(rows_k[:, 1:])
