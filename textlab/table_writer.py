@@ -47,44 +47,60 @@ def digits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, width
 
 
-def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray]:
+#: Whole digits a float's fixed-point text has room for; larger ones are formatted by Python.
+_WHOLE_DIGITS = 4
+
+
+def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Floats written as Python's ``f"{v:.6f}"`` writes them (``places`` decimals, correctly
-    rounded, a minus sign kept on a negative that rounds to zero): the text of all, one
-    after another, and each one's width.
+    rounded, a minus sign kept on a negative that rounds to zero), for :func:`segments`:
+    the bytes, where each value's text starts in them, and its width.
 
-    The digits come from ``rint(|v| * 10**places)``; the product is off by at most half
-    a unit in its last place, which can only change the rounding when the exact value
-    lies within that of a half: values within 1e-3 of one (and inf, nan, huge ones) are
-    formatted by Python instead.
+    Each value gets a field of ``- dddd . ffffff`` bytes, its digits from
+    ``rint(|v| * 10**places)``, and its text is the end of the field (from its
+    first digit, or its sign). The product is off by at most half a unit in its
+    last place, which can only change the rounding when the exact value lies within
+    that of a half: values within 1e-3 of one (and inf, nan, and those of more than
+    four whole digits) are formatted by Python instead, after the fields.
 
-    >>> t, w = fixed(np.array([-1.2345675, 0.5, -0.0000001, -99.0]))
-    >>> t.tobytes(), w.tolist()
-    (b'-1.2345680.500000-0.000000-99.000000', [9, 8, 9, 10])
+    >>> source, start, width = fixed(np.array([-1.2345675, 0.5, -0.0000001, -99.0]))
+    >>> [source[a : a + w].tobytes().decode() for a, w in zip(start, width)]
+    ['-1.234568', '0.500000', '-0.000000', '-99.000000']
     """
     v = np.asarray(values, float)
-    scale = 10.0**places
+    n = len(v)
+    field = 1 + _WHOLE_DIGITS + 1 + places
     with np.errstate(invalid="ignore", over="ignore"):
-        scaled = np.abs(v) * scale
+        scaled = np.abs(v) * 10.0**places
         half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
-        slow = np.flatnonzero(~np.isfinite(v) | (scaled >= 2.0**52) | half)
+        slow = np.flatnonzero(~(scaled < 10.0 ** (_WHOLE_DIGITS + places)) | half)  # nan too
     scaled[slow] = 0.0
     whole = np.rint(scaled).astype(np.int64)
-    int_digits, int_width = digits(whole // 10**places)
-    frac = (whole % 10**places)[:, None] // _POWERS[places - 1 :: -1][:places] % 10 + 48
+    grid = np.empty((n, field), np.uint8)
+    part = (whole % 10**places).astype(np.int32)
+    for column in range(field - 1, field - 1 - places, -1):
+        grid[:, column] = part % 10 + 48
+        part //= 10
+    grid[:, _WHOLE_DIGITS + 1] = 46  # the decimal point
+    part = (whole // 10**places).astype(np.int32)
+    digits_before = np.ones(n, np.int64)  # 0 has one digit
+    for column in range(_WHOLE_DIGITS, 0, -1):
+        grid[:, column] = part % 10 + 48
+        if column < _WHOLE_DIGITS:
+            digits_before += part > 0
+        part //= 10
+    first = _WHOLE_DIGITS + 1 - digits_before  # the column of the first whole digit
+    negative = np.flatnonzero(np.signbit(v))
+    grid[negative, first[negative] - 1] = 45  # the minus sign
+    begin = first - np.signbit(v)
+    start = np.arange(n, dtype=np.int64) * field + begin
+    width = field - begin
     text = [format(x, f".{places}f").encode() for x in v[slow].tolist()]
-    extra = np.frombuffer(b"-." + b"".join(text), np.uint8)
-    n = len(v)
-    base_int, base_frac, base_extra = 0, len(int_digits), len(int_digits) + frac.size
-    source = np.concatenate([int_digits, frac.astype(np.uint8).ravel(), extra])
-    sign = np.signbit(v).astype(np.int64)
-    starts = [np.full(n, base_extra), base_int + np.cumsum(int_width) - int_width, np.full(n, base_extra + 1)]
-    starts.append(base_frac + places * np.arange(n))
-    lengths = [sign, int_width, np.ones(n, np.int64), np.full(n, places)]
-    if len(slow):
+    if text:
         widths = np.fromiter(map(len, text), np.int64, len(text))
-        starts[1][slow] = base_extra + 2 + np.cumsum(widths) - widths
-        lengths[0][slow], lengths[1][slow], lengths[2][slow], lengths[3][slow] = 0, widths, 0, 0
-    return segments(source, starts, lengths), sum(lengths)
+        start[slow] = grid.size + np.cumsum(widths) - widths
+        width[slow] = widths
+    return np.concatenate([grid.ravel(), np.frombuffer(b"".join(text), np.uint8)]), start, width
 
 
 def segments(source: np.ndarray, starts: list[np.ndarray], lengths: list[np.ndarray]) -> np.ndarray:
@@ -106,7 +122,8 @@ def segments(source: np.ndarray, starts: list[np.ndarray], lengths: list[np.ndar
     start, length = grid_start.ravel(), grid_length.ravel()
     first = np.cumsum(length, dtype=np.int64) - length
     size = int(first[-1] + length[-1]) if len(length) else 0
-    index = np.repeat(start - first.astype(kind), length) + np.arange(size, dtype=kind)
+    index = np.repeat(start - first.astype(kind), length)
+    index += np.arange(size, dtype=kind)  # each segment's bytes: its start, +1, +2, ...
     return source[index]
 
 
@@ -137,9 +154,9 @@ class TableWriter:
             bounds = [0, *(np.flatnonzero(np.diff(block.order)) + 1).tolist(), len(block)]
             for a, b in itertools.pairwise(bounds):
                 if b > a:
-                    out.write(self._lines(block.select(slice(a, b)), int(block.order[a]), with_order))
+                    out.write(self._lines(block.select(slice(a, b)), int(block.order[a]), with_order).data)
 
-    def _lines(self, table: NgramTable, k: int, with_order: bool) -> bytes:
+    def _lines(self, table: NgramTable, k: int, with_order: bool) -> np.ndarray:
         """Rows of one order ``k`` as bytes.
 
         The segments point into the tokens' pool (made once for the table) and, after
@@ -164,7 +181,7 @@ class TableWriter:
         count_start = base + np.cumsum(count_width) - count_width
         starts += [np.full(m, self.tab), count_start, np.full(m, self.newline)]
         lengths += [np.ones(m, np.int64), count_width, np.ones(m, np.int64)]
-        return segments(self._sources(numbers), starts, lengths).tobytes()
+        return segments(self._sources(numbers), starts, lengths)
 
     def _sources(self, numbers: np.ndarray) -> np.ndarray:
         """The pool with this block's numbers after it: the pool is copied once, into a buffer

@@ -95,11 +95,8 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
         for begin in range(0, count, BLOCK):
             at = rows[begin : begin + BLOCK] if rows is not None else np.arange(begin, min(begin + BLOCK, count))
             m = len(at)
-            p_text, p_width = fixed(logp[at])
-            starts, lengths = (
-                [len(pool) + np.cumsum(p_width) - p_width, np.full(m, tab)],
-                [p_width, np.ones(m, np.int64)],
-            )
+            p_text, p_start, p_width = fixed(logp[at])
+            starts, lengths = [len(pool) + p_start, np.full(m, tab)], [p_width, np.ones(m, np.int64)]
             for j, token in enumerate(_tokens(model, k, at)):
                 if j:
                     starts.append(np.full(m, space))
@@ -108,13 +105,13 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
                 lengths.append(name_len[token])
             source = [pool, p_text]
             if bow is not None:
-                b_text, b_width = fixed(bow[at])
-                starts += [np.full(m, tab), len(pool) + len(p_text) + np.cumsum(b_width) - b_width]
+                b_text, b_start, b_width = fixed(bow[at])
+                starts += [np.full(m, tab), len(pool) + len(p_text) + b_start]
                 lengths += [np.ones(m, np.int64), b_width]
                 source.append(b_text)
             starts.append(np.full(m, newline))
             lengths.append(np.ones(m, np.int64))
-            out.write(segments(np.concatenate(source), starts, lengths).tobytes())
+            out.write(segments(np.concatenate(source), starts, lengths).data)  # written, not copied to bytes
     out.write(b"\n\\end\\\n")
 
 
