@@ -464,3 +464,27 @@ def test_arpa_lines_built_by_numpy_are_the_plain_ones(tmp_path, wikipedia, unit,
     with open(path, "wb") as out:
         write_arpa(model, out)
     assert path.read_bytes().decode("utf-8") == _reference_arpa(model)
+
+
+@pytest.mark.parametrize("order,blank_lines,ignore_case", [(1, False, False), (3, True, False), (5, False, True)])
+def test_a_trie_counted_from_the_stream_is_the_tables(wikipedia, order, blank_lines, ignore_case):
+    from textlab.lm.text import train_trie
+    from textlab.lm.trie import Trie
+
+    text = wikipedia["train_words"].read_bytes()
+    chunks = [text[i : i + 50_000] + b"\n\n" for i in range(0, len(text), 50_000)]  # blank lines, cut words
+    table = train_table(chunks, order, "word", ignore_case=ignore_case, blank_lines=blank_lines)
+    expected, got = Trie(table), train_trie(chunks, order, "word", ignore_case=ignore_case, blank_lines=blank_lines)
+    assert got is not None and got.tokens == expected.tokens and got.order == expected.order == order
+    assert np.array_equal(got.unigram_counts, expected.unigram_counts)
+    for k in range(2, order + 1):
+        for name in ("keys", "prefix", "last", "counts", "suffix", "starts"):
+            assert np.array_equal(getattr(got.levels[k], name), getattr(expected.levels[k], name)), (k, name)
+
+
+def test_a_counted_trie_stops_at_the_longest_segment():
+    from textlab.lm.text import train_trie
+
+    trie = train_trie([b"a b\nc\n"], 6, "word")  # <s> a b </s>: nothing longer than 4 tokens
+    assert trie is not None and trie.order == 4 and trie.size(4) == 1
+    assert train_trie([b"\n\n"], 3, "word") is None

@@ -65,8 +65,9 @@ def perplexity(
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.model import LanguageModel
-    from ..lm.text import model_ids, train_table
+    from ..lm.text import model_ids, train_trie
     from ..lm.text import perplexity as measure_perplexity
+    from ..lm.trie import Trie
     from ..ngrams import read_table
     from .parsing import parse_orders
 
@@ -86,15 +87,17 @@ def perplexity(
     wanted = parse_orders(None, orders) if orders is not None else [largest if n is None else n]
     if model_path is None:
         with reading(train, encoding, progress, label="training") as reader:
-            table = train_table(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only, blank_lines)
-        if len(table) == 0:
+            trie = train_trie(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only, blank_lines)
+        if trie is None:
             raise EmptyInput("the training input")
-    top = table_order(table, model_path, max(wanted))  # past the text's longest n-grams: one warning
+    else:
+        trie = Trie(table)  # counted once, shared by every model asked for
+    top = table_order(trie.order, model_path, max(wanted))  # past the text's longest n-grams: one warning
     rows = []
     test_ids = None
     for order in wanted:
         for method in methods:
-            model = LanguageModel(table, order=min(order, top), smoothing=method, k=k)
+            model = LanguageModel(trie, order=min(order, top), smoothing=method, k=k)
             if test_ids is None:  # the token stream is the same for every model of one table
                 with reading(files, encoding, progress, label="evaluating") as reader:
                     test_ids = model_ids(reader.chunks(), model, ignore_case, letters_only, blank_lines)

@@ -14,7 +14,6 @@ from .output import reading, warn
 
 if TYPE_CHECKING:
     from ..lm.model import LanguageModel
-    from ..ngrams import NgramTable
 
 
 class Smoothing(str, Enum):
@@ -62,8 +61,8 @@ Temperature = Annotated[
 ]
 
 
-def table_order(table: NgramTable, model_path: str | None, n: int) -> int:
-    """The order a model of ``n`` gets from ``table``: a clear error past a --model table's
+def table_order(top: int, model_path: str | None, n: int) -> int:
+    """The order a model of ``n`` gets from counts of orders up to ``top``: a clear error past a --model table's
     orders; past the longest n-gram of a text it was counted from, that longest order.
 
     Counted from text, a table of orders 1..n lacks the longest orders only when no
@@ -71,7 +70,6 @@ def table_order(table: NgramTable, model_path: str | None, n: int) -> int:
     is that long; an order-n model then backs off to that order everywhere, so it
     *is* that model. Saying so beats refusing.
     """
-    top = int(table.order.max()) if len(table) else 0
     if n <= top:
         return n
     if model_path is not None:
@@ -99,20 +97,20 @@ def build_model(
     """A model from a count table (--model) or trained on the input text."""
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.model import LanguageModel
-    from ..lm.text import train_table
+    from ..lm.text import train_trie
     from ..ngrams import read_table
 
     if model_path is not None:
         table = read_table(model_path, unit.value)
         largest = int(table.order.max()) if len(table) else 0
-        order = table_order(table, model_path, largest if n is None else n)
+        order = table_order(largest, model_path, largest if n is None else n)
         return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
     with reading(files, encoding, progress, label="training") as reader:
-        table = train_table(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines)
-    if reader.bytes_read == 0 or len(table) == 0:
+        trie = train_trie(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines)
+    if reader.bytes_read == 0 or trie is None:
         raise EmptyInput()
-    return LanguageModel(table, order=table_order(table, None, order), smoothing=smoothing.value, k=k)
+    return LanguageModel(trie, order=table_order(trie.order, None, order), smoothing=smoothing.value, k=k)
 
 
 def start_ids(model: LanguageModel, start: str) -> list[int]:

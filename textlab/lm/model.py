@@ -76,12 +76,14 @@ class LanguageModel:
     0.75
     """
 
-    def __init__(self, table: NgramTable, order: int | None = None, smoothing: str = "kn", k: float = 1.0) -> None:
+    def __init__(
+        self, table: NgramTable | Trie, order: int | None = None, smoothing: str = "kn", k: float = 1.0
+    ) -> None:
         if smoothing not in SMOOTHINGS:
             raise UsageError(f"unknown smoothing {smoothing!r}: use one of {', '.join(SMOOTHINGS)}")
         if not 0 < k < math.inf:  # nan fails both comparisons
             raise ParameterError("k", "must be a positive finite number", "1 is Laplace's, 0.01 a light touch")
-        self.trie = Trie(table)
+        self.trie = table if isinstance(table, Trie) else Trie(table)  # a trie is only read: models may share one
         self.order = self.trie.order if order is None else order
         if self.order > self.trie.order:
             raise ParameterError("order", f"{self.order} is more than the model's order {self.trie.order}")

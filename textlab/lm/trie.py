@@ -57,25 +57,8 @@ class Trie:
             )
         self.unit = table.unit
         self.order = n
-        markers = CHAR_MARKERS if table.unit == "char" else WORD_MARKERS
-        tokens = list(table.tokens)
-        for m in markers:  # a table without boundary markers still gets their ids
-            if m not in tokens:
-                tokens.append(m)
-        # Canonical ids: the markers, then the tokens in text order, then <unk>. A model
-        # trained on text and one read from its count table are then the same arrays,
-        # so the same --seed draws the same text from both.
-        marker_ids = [tokens.index(m) for m in markers]
-        rest = sorted(set(range(len(tokens))) - set(marker_ids), key=tokens.__getitem__)
-        perm = marker_ids + rest
-        new_id = np.empty(len(tokens) + 1, np.int64)
-        new_id[perm] = np.arange(len(perm))
-        new_id[-1] = -1  # padding stays padding
-        self.tokens = [tokens[i] for i in perm] + ["<unk>"]
-        self.bos, self.eos = 0, 1
-        self.unk = len(self.tokens) - 1
-        self.vocab_size = V = len(self.tokens)
-
+        new_id = self._number(table.tokens)
+        V = self.vocab_size
         first = _where(table.order == 1)
         self.unigram_counts = np.bincount(
             new_id[table.rows[first, 0]], weights=table.counts[first], minlength=V
@@ -99,6 +82,80 @@ class Trie:
             np.cumsum(np.bincount(prefix, minlength=len(below_keys)), out=starts[1:])
             self.levels.append(Level(keys, prefix, last, counts, suffix, starts))
             below_keys = keys
+
+    def _number(self, tokens: list[str]) -> np.ndarray:
+        """Set the canonical token list; the canonical id of each of ``tokens``' ids (and -1 of -1)."""
+        markers = CHAR_MARKERS if self.unit == "char" else WORD_MARKERS
+        tokens = list(tokens)
+        for m in markers:  # a table without boundary markers still gets their ids
+            if m not in tokens:
+                tokens.append(m)
+        # Canonical ids: the markers, then the tokens in text order, then <unk>. A model
+        # trained on text and one read from its count table are then the same arrays,
+        # so the same --seed draws the same text from both.
+        marker_ids = [tokens.index(m) for m in markers]
+        rest = sorted(set(range(len(tokens))) - set(marker_ids), key=tokens.__getitem__)
+        perm = marker_ids + rest
+        new_id = np.empty(len(tokens) + 1, np.int64)
+        new_id[perm] = np.arange(len(perm))
+        new_id[-1] = -1  # padding stays padding
+        self.tokens = [tokens[i] for i in perm] + ["<unk>"]
+        self.bos, self.eos = 0, 1
+        self.unk = len(self.tokens) - 1
+        self.vocab_size = len(self.tokens)
+        return new_id
+
+    @classmethod
+    def counted(cls, ids: np.ndarray, ok: np.ndarray, tokens: list[str], unit: str, order: int) -> Trie:
+        """The trie of orders 1..``order`` of a token stream, counted straight into its levels:
+        the same arrays as ``Trie(table)`` of the stream's count table, without the table.
+
+        ``ids`` index ``tokens`` (markers included); ``ok`` is False at the separators no
+        n-gram crosses. Order by order, ``node[p]`` is the index, in the order just built,
+        of the n-gram that ends at position p (-1 where none does), so the next order's
+        n-grams are just ``node[p - 1] * V + ids[p]``: their keys, counted by one sort::
+
+            ids   <s> the cat </s> | <s> the dog </s>
+            k=2        (<s> the) (the cat) (cat </s>) ...   ->  keys, counts, node
+            k=3             (<s> the cat) ...               ->  node[p-1] * V + ids[p]
+
+        The n-gram's suffix (its last k-1 tokens) is the previous order's node at the
+        same position, its prefix the key // V. Memory: the stream's ids a few times
+        over, and the levels themselves; no row of k ids is ever made.
+        """
+        trie = cls.__new__(cls)
+        trie.unit = unit
+        new_id = trie._number(tokens)
+        V = trie.vocab_size
+        ids = new_id[ids]
+        ok = np.asarray(ok, bool)
+        trie.unigram_counts = np.bincount(ids[ok], minlength=V).astype(np.int64)
+        if not trie.unigram_counts.any():
+            raise DataError("the model is empty: no n-grams to learn from")
+        trie.levels = [None, None]
+        node = np.where(ok, ids, -1)  # order 1: an n-gram's index is its token id
+        below = V
+        for _k in range(2, order + 1):
+            at = np.flatnonzero((node[:-1] >= 0) & ok[1:]) + 1  # where an n-gram of this order ends
+            if not len(at):
+                break  # no segment is this long: the model stops an order below
+            keys = node[at - 1] * V + ids[at]
+            by_key = stable_argsort(keys)
+            keys = keys[by_key]
+            first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+            counts = np.diff(np.append(first, len(keys)))
+            index = np.repeat(np.arange(len(first)), counts)  # each occurrence's n-gram, in key order
+            suffix = node[at[by_key[first]]]  # the n-gram without its first token ends here too
+            node = np.full(len(ids), -1, np.int64)
+            node[at[by_key]] = index
+            keys = keys[first]
+            prefix = keys // V
+            starts = np.zeros(below + 1, np.int64)
+            np.cumsum(np.bincount(prefix, minlength=below), out=starts[1:])
+            trie.levels.append(Level(keys, prefix, keys % V, counts.astype(np.int64), suffix, starts))
+            below = len(keys)
+        trie.order = len(trie.levels) - 1
+        return trie
 
     def size(self, k: int) -> int:
         """How many n-grams of order k."""
