@@ -425,7 +425,7 @@ def _reference_arpa(model: LanguageModel) -> str:
     it built lines with NumPy): the new writer must give the same bytes."""
     from textlab.lm.arpa import _token, interpolated
 
-    trie, probs = model.trie, interpolated(model)
+    trie, probs = model.trie, [np.empty(0), *interpolated(model)]
     listed = model.predictable.copy()
     listed[model.bos] = True
     sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]

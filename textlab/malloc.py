@@ -38,17 +38,23 @@ def _libc():
 @contextmanager
 def returning_big_blocks(after: int = 32 << 20) -> Iterator[None]:
     """Inside: blocks of 128 KB and up go back to the system when freed. After: only those over ``after`` bytes."""
+    global _returning
     libc = _libc()
-    if libc is None:
+    if libc is None or _returning:  # nested: the outermost one decides what comes after
         yield
         return
     libc.mallopt(_M_MMAP_THRESHOLD, 128 << 10)
+    _returning = True
     try:
         yield
     finally:
+        _returning = False
         libc.malloc_trim(0)
         libc.mallopt(_M_MMAP_THRESHOLD, after)
         libc.mallopt(_M_TRIM_THRESHOLD, 2 * after)  # keep freed heap for the next mini-batch
+
+
+_returning = False  # inside returning_big_blocks
 
 
 def reusing_big_blocks(threshold: int = 32 << 20) -> None:

@@ -98,6 +98,7 @@ def build_model(
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.model import LanguageModel
     from ..lm.text import train_trie
+    from ..malloc import returning_big_blocks
     from ..ngrams import read_table
 
     if model_path is not None:
@@ -106,7 +107,9 @@ def build_model(
         order = table_order(largest, model_path, largest if n is None else n)
         return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
-    with reading(files, encoding, progress, label="training") as reader:
+    # big arrays given back when freed: counting makes and drops hundreds of megabytes of them,
+    # which glibc's heap would otherwise keep (measured: 1.06 GB peak against 0.9 GB for lm -n 5)
+    with returning_big_blocks(), reading(files, encoding, progress, label="training") as reader:
         trie = train_trie(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines)
     if reader.bytes_read == 0 or trie is None:
         raise EmptyInput()

@@ -14,6 +14,7 @@ is computed for all n-grams of an order at once, from the order below.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import IO
 
 import numpy as np
@@ -33,24 +34,25 @@ def _token(model: LanguageModel, t: int) -> str:
     return tok
 
 
-def interpolated(model: LanguageModel) -> list[np.ndarray]:
-    """P(w | h) for every n-gram of every order (index 1..N; index 0 unused)."""
+def interpolated(model: LanguageModel) -> Iterator[np.ndarray]:
+    """P(w | h) for every n-gram of each order 1..N in turn (each order is computed from the
+    one below, so only two are held at a time)."""
     trie = model.trie
-    probs: list[np.ndarray] = [np.empty(0)]
     p1 = model.params[1]
     assert p1 is not None
-    uni = p1.u + p1.gamma[0] / model.V
-    uni[model.bos] = 0.0
-    probs.append(uni)
+    probs = p1.u + p1.gamma[0] / model.V
+    probs[model.bos] = 0.0
+    yield probs
     for k in range(2, model.order + 1):
         level, par = trie.levels[k], model.params[k]
         assert level is not None and par is not None
-        probs.append(par.u + par.gamma[level.prefix] * probs[k - 1][level.suffix])
-    return probs
+        probs = par.u + par.gamma[level.prefix] * probs[level.suffix]
+        yield probs
 
 
-#: N-grams written a block: the block's index arrays take about 100 bytes an n-gram.
-BLOCK = 1 << 18
+#: N-grams written a block: its index arrays take about 600 bytes an n-gram (a line of order 5 is
+#: ~45 bytes, each indexed by 4): 40 MB a block, which the peak of `lm` pays on top of the model.
+BLOCK = 1 << 16
 
 
 def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
@@ -67,7 +69,6 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     if model.order < 1:
         raise ParameterError("order", "must be 1 or more for an ARPA model")
     trie = model.trie
-    probs = interpolated(model)
     # tokens the model never predicts (a newline of a line model, say) are not in its vocabulary
     listed = model.predictable.copy()
     listed[model.bos] = True
@@ -78,10 +79,10 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     name_len = np.fromiter(map(len, names), np.int64, len(names))
     name_start = np.cumsum(name_len) - name_len
     tab, space, newline = len(pool) - 3, len(pool) - 2, len(pool) - 1
-    for k in range(1, model.order + 1):
+    for k, probs in enumerate(interpolated(model), start=1):
         out.write(f"\n\\{k}-grams:\n".encode())
         with np.errstate(divide="ignore"):
-            logp = np.log10(probs[k])
+            logp = np.log10(probs)
         if k == 1:
             logp[model.bos] = -99.0
         bow = None

@@ -80,7 +80,7 @@ class Trie:
             last = rows_k[:, -1][order]
             starts = np.zeros(len(below_keys) + 1, np.int64)  # prefix is sorted: counts, summed up
             np.cumsum(np.bincount(prefix, minlength=len(below_keys)), out=starts[1:])
-            self.levels.append(Level(keys, prefix, last, counts, suffix, starts))
+            self.levels.append(_level(keys, prefix, last, counts, suffix, starts))
             below_keys = keys
 
     def _number(self, tokens: list[str]) -> np.ndarray:
@@ -127,32 +127,35 @@ class Trie:
         trie.unit = unit
         new_id = trie._number(tokens)
         V = trie.vocab_size
-        ids = new_id[ids]
+        index_type = np.int32 if len(ids) < 2**31 else np.int64  # positions, and indices of n-grams
         ok = np.asarray(ok, bool)
+        ids = new_id.astype(np.int32)[ids]
         trie.unigram_counts = np.bincount(ids[ok], minlength=V).astype(np.int64)
         if not trie.unigram_counts.any():
             raise DataError("the model is empty: no n-grams to learn from")
         trie.levels = [None, None]
-        node = np.where(ok, ids, -1)  # order 1: an n-gram's index is its token id
+        node = np.where(ok, ids, -1).astype(index_type)  # order 1: an n-gram's index is its token id
         below = V
         for _k in range(2, order + 1):
-            at = np.flatnonzero((node[:-1] >= 0) & ok[1:]) + 1  # where an n-gram of this order ends
+            at = (np.flatnonzero((node[:-1] >= 0) & ok[1:]) + 1).astype(index_type)  # where an n-gram ends
             if not len(at):
                 break  # no segment is this long: the model stops an order below
-            keys = node[at - 1] * V + ids[at]
+            keys = node[at - 1].astype(np.int64) * V + ids[at]
             by_key = stable_argsort(keys)
-            keys = keys[by_key]
-            first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+            keys, at = keys[by_key], at[by_key]
+            del by_key
+            new = np.concatenate([[True], keys[1:] != keys[:-1]])
+            first = np.flatnonzero(new)
             counts = np.diff(np.append(first, len(keys)))
-            index = np.repeat(np.arange(len(first)), counts)  # each occurrence's n-gram, in key order
-            suffix = node[at[by_key[first]]]  # the n-gram without its first token ends here too
-            node = np.full(len(ids), -1, np.int64)
-            node[at[by_key]] = index
+            suffix = node[at[first]]  # the n-gram without its first token ends here too
+            node = np.full(len(ids), -1, index_type)
+            node[at] = np.cumsum(new, dtype=index_type) - 1  # each occurrence's n-gram
+            del at, new
             keys = keys[first]
             prefix = keys // V
             starts = np.zeros(below + 1, np.int64)
             np.cumsum(np.bincount(prefix, minlength=below), out=starts[1:])
-            trie.levels.append(Level(keys, prefix, keys % V, counts.astype(np.int64), suffix, starts))
+            trie.levels.append(_level(keys, prefix, keys % V, counts.astype(np.int64), suffix, starts))
             below = len(keys)
         trie.order = len(trie.levels) - 1
         return trie
@@ -212,3 +215,15 @@ def _where(mask: np.ndarray) -> slice | np.ndarray:
     if len(at) and at[-1] - at[0] + 1 == len(at):
         return slice(int(at[0]), int(at[-1]) + 1)
     return at
+
+
+def _level(
+    keys: np.ndarray, prefix: np.ndarray, last: np.ndarray, counts: np.ndarray, suffix: np.ndarray, starts: np.ndarray
+) -> Level:
+    """A level whose indices (prefix, last, suffix, starts) are kept in 32 bits where they fit: they
+    are only ever gathered with, never multiplied, and they are most of a model's memory."""
+
+    def narrow(a: np.ndarray) -> np.ndarray:
+        return a.astype(np.int32) if not len(a) or (a.min() >= -1 and a.max() < 2**31) else a
+
+    return Level(keys, narrow(prefix), narrow(last), counts, narrow(suffix), narrow(starts))
