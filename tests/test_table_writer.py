@@ -69,3 +69,7 @@ def test_fixed_writes_floats_as_python_does():
     source, start, width = fixed(values)
     expected = [format(v, ".6f") for v in values.tolist()]
     assert [source[a : a + w].tobytes().decode() for a, w in zip(start.tolist(), width.tolist())] == expected
+    source, start, width = fixed(values, end=b"\t")
+    assert [source[a : a + w].tobytes().decode() for a, w in zip(start.tolist(), width.tolist())] == [
+        e + "\t" for e in expected
+    ]

@@ -51,10 +51,11 @@ def digits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 _WHOLE_DIGITS = 4
 
 
-def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fixed(values: np.ndarray, places: int = 6, end: bytes = b"") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Floats written as Python's ``f"{v:.6f}"`` writes them (``places`` decimals, correctly
-    rounded, a minus sign kept on a negative that rounds to zero), for :func:`segments`:
-    the bytes, where each value's text starts in them, and its width.
+    rounded, a minus sign kept on a negative that rounds to zero), each followed by ``end``
+    (a separator: one segment fewer a value), for :func:`segments`: the bytes, where each
+    value's text starts in them, and its width.
 
     Each value gets a field of ``- dddd . ffffff`` bytes, its digits from
     ``rint(|v| * 10**places)``, and its text is the end of the field (from its
@@ -69,7 +70,7 @@ def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray, 
     """
     v = np.asarray(values, float)
     n = len(v)
-    field = 1 + _WHOLE_DIGITS + 1 + places
+    field = 1 + _WHOLE_DIGITS + 1 + places + len(end)
     with np.errstate(invalid="ignore", over="ignore"):
         scaled = np.abs(v) * 10.0**places
         half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
@@ -78,7 +79,9 @@ def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray, 
     whole = np.rint(scaled).astype(np.int64)
     grid = np.empty((n, field), np.uint8)
     part = (whole % 10**places).astype(np.int32)
-    for column in range(field - 1, field - 1 - places, -1):
+    if end:
+        grid[:, -1] = end[0]
+    for column in range(field - 1 - len(end), field - 1 - len(end) - places, -1):
         grid[:, column] = part % 10 + 48
         part //= 10
     grid[:, _WHOLE_DIGITS + 1] = 46  # the decimal point
@@ -95,7 +98,7 @@ def fixed(values: np.ndarray, places: int = 6) -> tuple[np.ndarray, np.ndarray, 
     begin = first - np.signbit(v)
     start = np.arange(n, dtype=np.int64) * field + begin
     width = field - begin
-    text = [format(x, f".{places}f").encode() for x in v[slow].tolist()]
+    text = [format(x, f".{places}f").encode() + end for x in v[slow].tolist()]
     if text:
         widths = np.fromiter(map(len, text), np.int64, len(text))
         start[slow] = grid.size + np.cumsum(widths) - widths

@@ -75,10 +75,11 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]
     out.write(b"\\data\\\n" + "".join(f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)).encode())
     names = [_token(model, t).encode("utf-8") for t in range(model.vocab_size)]
-    pool = np.frombuffer(b"".join(names) + b"\t \n", np.uint8)
-    name_len = np.fromiter(map(len, names), np.int64, len(names))
-    name_start = np.cumsum(name_len) - name_len
-    tab, space, newline = len(pool) - 3, len(pool) - 2, len(pool) - 1
+    # each token three times, with the separator that follows it: a space, a tab, a newline
+    pool = np.frombuffer(b"".join(name + end for end in (b" ", b"\t", b"\n") for name in names), np.uint8)
+    name_len = np.fromiter(map(len, names), np.int64, len(names)) + 1
+    spaced = np.cumsum(name_len) - name_len
+    followed = {b" ": spaced, b"\t": spaced + int(name_len.sum()), b"\n": spaced + 2 * int(name_len.sum())}
     for k, probs in enumerate(interpolated(model), start=1):
         out.write(f"\n\\{k}-grams:\n".encode())
         with np.errstate(divide="ignore"):
@@ -95,23 +96,19 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
         count = len(rows) if rows is not None else len(logp)
         for begin in range(0, count, BLOCK):
             at = rows[begin : begin + BLOCK] if rows is not None else np.arange(begin, min(begin + BLOCK, count))
-            m = len(at)
-            p_text, p_start, p_width = fixed(logp[at])
-            starts, lengths = [len(pool) + p_start, np.full(m, tab)], [p_width, np.ones(m, np.int64)]
-            for j, token in enumerate(_tokens(model, k, at)):
-                if j:
-                    starts.append(np.full(m, space))
-                    lengths.append(np.ones(m, np.int64))
-                starts.append(name_start[token])
+            # the segments of a line: "logp<tab>", "w1 " ... "wk<tab>" (or "wk<newline>"), ["bow<newline>"]
+            p_text, p_start, p_width = fixed(logp[at], end=b"\t")
+            starts, lengths, source = [len(pool) + p_start], [p_width], [pool, p_text]
+            tokens = _tokens(model, k, at)
+            for j, token in enumerate(tokens):
+                end = b" " if j < k - 1 else b"\t" if bow is not None else b"\n"
+                starts.append(followed[end][token])
                 lengths.append(name_len[token])
-            source = [pool, p_text]
             if bow is not None:
-                b_text, b_start, b_width = fixed(bow[at])
-                starts += [np.full(m, tab), len(pool) + len(p_text) + b_start]
-                lengths += [np.ones(m, np.int64), b_width]
+                b_text, b_start, b_width = fixed(bow[at], end=b"\n")
+                starts.append(len(pool) + len(p_text) + b_start)
+                lengths.append(b_width)
                 source.append(b_text)
-            starts.append(np.full(m, newline))
-            lengths.append(np.ones(m, np.int64))
             out.write(segments(np.concatenate(source), starts, lengths).data)  # written, not copied to bytes
     out.write(b"\n\\end\\\n")
 
