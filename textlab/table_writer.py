@@ -27,24 +27,28 @@ BLOCK_ROWS = 1 << 18
 _POWERS = 10 ** np.arange(19, dtype=np.int64)
 
 
-def digits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Non-negative integers written in decimal: the digits of all, one after another, and
-    each one's width.
+def digits(values: np.ndarray, end: bytes = b"") -> tuple[np.ndarray, np.ndarray]:
+    """Non-negative integers written in decimal, each followed by ``end`` (a separator, or
+    nothing): the text of all, one after another, and each one's width.
 
     >>> d, w = digits(np.array([7, 120, 45]))
     >>> d.tobytes(), w.tolist()
     (b'712045', [1, 3, 2])
+    >>> digits(np.array([7, 120]), end=b"\\n")[0].tobytes()
+    b'7\\n120\\n'
     """
     values = np.asarray(values, np.int64)
     width = np.searchsorted(_POWERS, values, side="right").clip(1)  # 0 has one digit
-    ends = np.cumsum(width)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, np.uint8)
+    ends = np.cumsum(width + len(end)) - len(end)
+    out = np.empty(int(ends[-1]) + len(end) if len(ends) else 0, np.uint8)
+    if end:
+        out[ends] = end[0]
     for w in np.unique(width).tolist():
         at = np.flatnonzero(width == w)
         places = _POWERS[w - 1 :: -1][:w]  # 10**(w-1) ... 1
         grid = (values[at, None] // places) % 10 + 48
         out[(ends[at] - w)[:, None] + np.arange(w)] = grid
-    return out, width
+    return out, width + len(end)
 
 
 #: Whole digits a float's fixed-point text has room for; larger ones are formatted by Python.
@@ -142,12 +146,18 @@ class TableWriter:
             joined = "".join(tokens)
         data = joined.encode("utf-8")
         sizes = map(len, tokens) if len(data) == len(joined) else map(len, map(str.encode, tokens))
-        self.pool = np.frombuffer(data + b"\t \n", np.uint8)
         lengths = np.fromiter(sizes, np.int64, len(tokens))
-        self.token_start = np.cumsum(lengths) - lengths
-        self.token_len = lengths
-        self.tab, self.space, self.newline = len(self.pool) - 3, len(self.pool) - 2, len(self.pool) - 1
-        self.separator = 1 if unit == "word" else 0
+        # Each token twice, with what follows it inside a row (a space between words, nothing
+        # between characters) and at the row's last token (the tab before the count): a
+        # row is then a segment a token and its count, half the segments of one a separator.
+        sep = b" " if unit == "word" else b""
+        raw, ends = np.frombuffer(data, np.uint8), np.cumsum(lengths)
+        within = np.insert(raw, ends, ord(sep)) if sep else raw  # a byte inserted after each token
+        self.pool = np.concatenate([within, np.insert(raw, ends, ord("\t"))])
+        self.within_len = lengths + len(sep)
+        self.within_start = np.cumsum(self.within_len) - self.within_len
+        self.last_len = lengths + 1
+        self.last_start = len(within) + np.cumsum(self.last_len) - self.last_len
         self._buffer: np.ndarray | None = None
 
     def write(self, out: IO[bytes], table: NgramTable, with_order: bool) -> None:
@@ -165,25 +175,25 @@ class TableWriter:
         The segments point into the tokens' pool (made once for the table) and, after
         it, this block's numbers (the counts' digits, the order and its tab)."""
         m = len(table)
-        count_digits, count_width = digits(table.counts)
+        count_digits, count_width = digits(table.counts, end=b"\n")
         base = len(self.pool)
         numbers = count_digits
         starts, lengths = [], []
         if with_order:
-            order_field = np.concatenate([digits(np.array([k]))[0], np.frombuffer(b"\t", np.uint8)])
+            order_field = digits(np.array([k]), end=b"\t")[0]
             numbers = np.concatenate([count_digits, order_field])
             starts.append(np.full(m, base + len(count_digits)))
             lengths.append(np.full(m, len(order_field)))
         rows = table.rows[:, :k]
         for j in range(k):
-            if j:
-                starts.append(np.full(m, self.space))
-                lengths.append(np.full(m, self.separator))
-            starts.append(self.token_start[rows[:, j]])
-            lengths.append(self.token_len[rows[:, j]])
-        count_start = base + np.cumsum(count_width) - count_width
-        starts += [np.full(m, self.tab), count_start, np.full(m, self.newline)]
-        lengths += [np.ones(m, np.int64), count_width, np.ones(m, np.int64)]
+            if j < k - 1:
+                starts.append(self.within_start[rows[:, j]])
+                lengths.append(self.within_len[rows[:, j]])
+            else:
+                starts.append(self.last_start[rows[:, j]])
+                lengths.append(self.last_len[rows[:, j]])
+        starts.append(base + np.cumsum(count_width) - count_width)
+        lengths.append(count_width)
         return segments(self._sources(numbers), starts, lengths)
 
     def _sources(self, numbers: np.ndarray) -> np.ndarray:
