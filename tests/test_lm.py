@@ -466,15 +466,23 @@ def test_arpa_lines_built_by_numpy_are_the_plain_ones(tmp_path, wikipedia, unit,
     assert path.read_bytes().decode("utf-8") == _reference_arpa(model)
 
 
-@pytest.mark.parametrize("order,blank_lines,ignore_case", [(1, False, False), (3, True, False), (5, False, True)])
-def test_a_trie_counted_from_the_stream_is_the_tables(wikipedia, order, blank_lines, ignore_case):
+@pytest.mark.parametrize(
+    "order,blank_lines,ignore_case,memory",
+    [(1, False, False, None), (3, True, False, None), (5, False, True, None), (4, True, False, 48 * 20_000)],
+)
+def test_a_trie_counted_from_the_stream_is_the_tables(wikipedia, order, blank_lines, ignore_case, memory, monkeypatch):
+    # memory: a stream too long to hold is counted as a table (after 20,000 positions here)
     from textlab.lm.text import train_trie
     from textlab.lm.trie import Trie
+
+    if memory is not None:
+        monkeypatch.setattr(Trie, "counted", None)  # the stream is never counted whole
 
     text = wikipedia["train_words"].read_bytes()
     chunks = [text[i : i + 50_000] + b"\n\n" for i in range(0, len(text), 50_000)]  # blank lines, cut words
     table = train_table(chunks, order, "word", ignore_case=ignore_case, blank_lines=blank_lines)
-    expected, got = Trie(table), train_trie(chunks, order, "word", ignore_case=ignore_case, blank_lines=blank_lines)
+    expected = Trie(table)
+    got = train_trie(chunks, order, "word", ignore_case=ignore_case, blank_lines=blank_lines, memory=memory)
     assert got is not None and got.tokens == expected.tokens and got.order == expected.order == order
     assert np.array_equal(got.unigram_counts, expected.unigram_counts)
     for k in range(2, order + 1):

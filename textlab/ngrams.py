@@ -191,11 +191,7 @@ def count_within(
     else:
         vocab = Vocabulary()
         stream = word_stream(chunks, ignore_case, boundaries, vocab, blank_lines)
-    for ids, ok in stream:
-        if len(ids):
-            ids = ids.astype(np.uint32, copy=False)  # separators hold any id: never inside an n-gram
-            for counter in counters.values():
-                counter.update(ids, ok)
+    _feed(counters, stream)
     if unit == "char":
         tokens = list(CHAR_MARKERS) + [chr(c) for c in table.chars]
     else:
@@ -204,6 +200,30 @@ def count_within(
         from .spilled import SpilledTable
 
         return SpilledTable(unit, counters, tokens, spill.store, spill.limit)
+    return _table_of(counters, unit, tokens, sort)
+
+
+def count_stream(
+    stream: Iterable[tuple[np.ndarray, np.ndarray | None]], orders: list[int], unit: str, vocab: Vocabulary
+) -> NgramTable:
+    """The table of a word stream (``tokens.word_stream`` numbering its words in ``vocab``),
+    boundary markers included, in memory, rows in the order of their token ids."""
+    counters = {k: NgramCounter(k) for k in orders}
+    _feed(counters, stream)
+    return _table_of(counters, unit, list(WORD_MARKERS) + vocab.words, sort=False)
+
+
+def _feed(counters: dict[int, NgramCounter], stream: Iterable[tuple[np.ndarray, np.ndarray | None]]) -> None:
+    for ids, ok in stream:
+        if len(ids):
+            ids = ids.astype(np.uint32, copy=False)  # separators hold any id: never inside an n-gram
+            for counter in counters.values():
+                counter.update(ids, ok)
+
+
+def _table_of(counters: dict[int, NgramCounter], unit: str, tokens: list[str], sort: bool) -> NgramTable:
+    """The counters' tables, in memory, as one table of every order."""
+    orders = list(counters)
     width = max(orders)
     parts = []
     for k, counter in counters.items():

@@ -9,6 +9,7 @@ model's id (``<unk>`` when the model never saw it).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,12 @@ def train_table(
     )
 
 
+#: Bytes a position of the token stream takes while :meth:`Trie.counted` counts it (its ids,
+#: the nodes of two orders, one order's keys sorted with their positions): measured about
+#: 45 on Webster's words (order 5: 754 MB at the peak for 9 million positions and the levels).
+STREAM_BYTES = 48
+
+
 def train_trie(
     chunks: Iterable[bytes],
     order: int,
@@ -62,31 +69,45 @@ def train_trie(
     ignore_case: bool = False,
     letters_only: bool = False,
     blank_lines: bool = False,
+    memory: int | None = None,
 ) -> Trie | None:
     """The model's counts from the text: the same trie as ``Trie(train_table(...))``, or
     None if the text holds no token.
 
     Words go through :meth:`Trie.counted`, straight from the token stream, with no table
-    of n-gram rows (order 5 of Webster's 5.4 million words: 4.8 s against 14.6 s); the
-    whole stream's ids are held, 8 bytes a token. Characters, a small alphabet, are
-    counted faster by the table's dense counters."""
+    of n-gram rows (order 5 of Webster's 5.4 million words: 4.8 s against 14.6 s), while
+    the stream fits in ``memory`` bytes at :data:`STREAM_BYTES` a token (default: a quarter
+    of the machine's memory); a longer stream is counted as a table, whose memory follows
+    the distinct n-grams rather than the text. Characters, a small alphabet, are always
+    counted by the table's dense counters, faster."""
+    from ..ngrams import count_stream
+    from ..spill import default_budget
+
     check_blank_lines(unit, blank_lines)
     _check_order(order)
-    if unit == "char":  # a small alphabet: the count table's dense counters are faster, and lighter
+    order = max(order, 1)
+    if unit == "char":
         table = train_table(chunks, order, unit, ignore_case, letters_only, blank_lines)
         return Trie(table) if len(table) else None
     vocab = Vocabulary()
-    stream = word_stream(chunks, ignore_case, True, vocab, blank_lines)
-    ids_parts, ok_parts = [], []
+    stream = iter(word_stream(chunks, ignore_case, True, vocab, blank_lines))
+    held = (default_budget() if memory is None else memory) // STREAM_BYTES
+    ids_parts, ok_parts, positions = [], [], 0
     for ids, ok in stream:
         ids_parts.append(np.asarray(ids, np.int64))
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
+        positions += len(ids)
+        if positions > held:  # too long to hold: count what was read, then the rest, as a table
+            table = count_stream(
+                itertools.chain(zip(ids_parts, ok_parts), stream), list(range(1, order + 1)), unit, vocab
+            )
+            return Trie(table) if len(table) else None
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
     ok = np.concatenate(ok_parts) if ok_parts else np.empty(0, bool)
     del ids_parts, ok_parts
     if not ok.any():
         return None
-    return Trie.counted(ids, ok, list(WORD_MARKERS) + vocab.words, unit, max(order, 1))
+    return Trie.counted(ids, ok, list(WORD_MARKERS) + vocab.words, unit, order)
 
 
 def _check_order(order: int) -> None:
