@@ -94,7 +94,7 @@ def train_trie(
     held = (default_budget() if memory is None else memory) // STREAM_BYTES
     ids_parts, ok_parts, positions = [], [], 0
     for ids, ok in stream:
-        ids_parts.append(np.asarray(ids, np.int64))
+        ids_parts.append(np.asarray(ids, np.uint32))  # as the stream makes them: 4 bytes a token
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
         positions += len(ids)
         if positions > held:  # too long to hold: count what was read, then the rest, as a table
@@ -102,7 +102,7 @@ def train_trie(
                 itertools.chain(zip(ids_parts, ok_parts), stream), list(range(1, order + 1)), unit, vocab
             )
             return Trie(table) if len(table) else None
-    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
+    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.uint32)
     ok = np.concatenate(ok_parts) if ok_parts else np.empty(0, bool)
     del ids_parts, ok_parts
     if not ok.any():
