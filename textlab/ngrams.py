@@ -31,6 +31,7 @@ from .codepoints import CharTable
 from .counting import MAX_ORDER, NgramCounter, Spill, pack_rows, sum_by_key
 from .errors import DataError, UsageError
 from .letters import NgramCounts, count_letters
+from .sorting import stable_argsort
 from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
 from .vocab import Vocabulary
 
@@ -88,7 +89,12 @@ class NgramTable:
         # last within their order, so only the others need a real sort.
         once = self.counts == 1
         many = np.flatnonzero(~once)
-        many = many[np.lexsort([-self.counts[many], self.order[many]])]
+        # by order, then count descending: one integer key, sorted through np.sort where it fits
+        top = int(self.counts[many].max()) if len(many) else 0
+        if len(many) and self.counts[many].min() >= 0 and (int(self.order.max()) + 1) * (top + 1) < 2**62:
+            many = many[stable_argsort(self.order[many] * (top + 1) + (top - self.counts[many]))]
+        else:
+            many = many[np.lexsort([-self.counts[many], self.order[many]])]
         rows = np.concatenate([many, np.flatnonzero(once)])
         # stable by (order, seen once): a radix sort of small integers
         group = (self.order[rows] * 2 + once[rows]).astype(np.int16 if self.order.max() < 16_000 else np.int64)
