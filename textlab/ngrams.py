@@ -21,7 +21,7 @@ words (the ARPA convention).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ from .errors import DataError, UsageError
 from .letters import NgramCounts, count_letters
 from .sorting import stable_argsort
 from .tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
-from .vocab import Vocabulary
+from .vocab import HashedWords, Vocabulary
 
 if TYPE_CHECKING:
     from .spill import RunStore
@@ -403,22 +403,37 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
     bytes with NumPy alone; None where that does not apply (escapes, other columns, odd
     bytes), for the row reader to say what is wrong.
 
-    Each block's tabs and newlines are found by comparison and its numbers parsed digit
-    by digit; every whitespace-separated span of the block is
-    found at once (:func:`word_spans`), and the spans between a row's first and last cell
-    are the n-gram's words, hashed and numbered by :class:`Vocabulary`::
-
-        2 <tab> the cat <tab> 14 <newline>   ->  spans "2" | "the" "cat" | "14"
+    The file is read in blocks of whole rows, each parsed by :func:`_word_rows` (the next
+    ones on the worker threads, as NumPy releases the GIL) while this thread numbers the
+    words of the last one with one :class:`Vocabulary`, in order of first appearance.
     """
-    from .io import TextReader
-    from .vocab import hashed_spans, word_spans
+    from .tokens import prefetch
 
     vocab = Vocabulary()
     ids_parts: list[np.ndarray] = []
     size_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
+    for rows in prefetch(lambda block: _word_rows(block, with_order), _row_blocks(path)):
+        if rows is None:
+            return None
+        size, counts, words = rows
+        ids_parts.append(vocab.encode(words))
+        size_parts.append(size)
+        count_parts.append(counts)
+    order = np.concatenate(size_parts) if size_parts else np.zeros(0, np.int64)
+    if len(order) and order.max() > MAX_ORDER:
+        return None
+    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
+    count = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
+    return NgramTable("word", order, _rows_of(ids, order), count, list(vocab.words))
+
+
+def _row_blocks(path: str) -> Iterator[bytes | None]:
+    """The rows of a table after its header, in blocks of whole lines; None last if the last
+    row has no newline (for the row reader to take)."""
+    from .io import TextReader
+
     rest, first = b"", True
-    cells = 3 if with_order else 2
     for chunk in TextReader([path]).chunks():
         block = rest + chunk
         cut = block.rfind(b"\n") + 1
@@ -426,49 +441,56 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
         if first:
             block = block[block.find(b"\n") + 1 :]
             first = False
-        if not block:
-            continue
-        if b"\\" in block:
-            return None
-        arr = np.frombuffer(block, np.uint8)
-        ends = np.flatnonzero(arr == 10)
-        tabs = np.flatnonzero(arr == 9)
-        if len(tabs) != (cells - 1) * len(ends) or np.count_nonzero(arr < 32) != len(tabs) + len(ends):
-            return None  # a row with other cells, or another control byte (a carriage return)
-        tab = tabs.reshape(-1, cells - 1)
-        starts = np.concatenate([[0], ends[:-1] + 1])
-        gram_from = tab[:, 0] + 1 if with_order else starts  # the n-gram's first byte
-        if not ((tab[:, -1] > gram_from) & (tab[:, 0] > starts) & (tab[:, -1] + 1 < ends)).all():
-            return None  # a tab out of place, or an empty cell
-        counts = _numbers(arr, tab[:, -1] + 1, ends)  # digits only: the count is one span
-        orders = _numbers(arr, starts, tab[:, 0]) if with_order else None
-        if counts is None or (with_order and orders is None):
-            return None
-        span_from, span_to = word_spans(arr)
-        first_span = np.searchsorted(span_from, np.append(starts, len(arr)))
-        size = np.diff(first_span) - (cells - 1)  # the spans of a row: [order], the words, count
-        if orders is not None and not np.array_equal(size, orders):
-            return None
-        # Spaces live only in the n-gram cells (the others are digits): a row of k words
-        # holds at least k-1 of them, so k-1 in each is exactly sum(k-1) in all.
-        if size.min() < 1 or np.count_nonzero(arr == 32) != int(size.sum()) - len(size):
-            return None
-        word = np.ones(len(span_from), bool)
-        word[first_span[1:] - 1] = False
-        if with_order:
-            word[first_span[:-1]] = False
-        span_from, span_to = span_from[word], span_to[word]
-        ids_parts.append(vocab.encode(hashed_spans(block, span_from, span_to, np.zeros(len(span_from), bool))))
-        size_parts.append(size)
-        count_parts.append(counts)
+        if block:
+            yield block
     if rest:
+        yield None
+
+
+def _word_rows(block: bytes | None, with_order: bool) -> tuple[np.ndarray, np.ndarray, HashedWords] | None:
+    """A block of word-table rows parsed: each row's order (its number of words), its count, and
+    all the words hashed; None if the block is not clean.
+
+    Tabs and newlines are found by comparison, the numbers parsed digit by digit, and every
+    whitespace-separated span found at once (:func:`word_spans`): the spans between a row's
+    first and last cell are its words::
+
+        2 <tab> the cat <tab> 14 <newline>   ->  spans "2" | "the" "cat" | "14"
+    """
+    from .vocab import hashed_spans, word_spans
+
+    if block is None or b"\\" in block:
         return None
-    order = np.concatenate(size_parts) if size_parts else np.zeros(0, np.int64)
-    if len(order) and order.max() > MAX_ORDER:
+    cells = 3 if with_order else 2
+    arr = np.frombuffer(block, np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    tabs = np.flatnonzero(arr == 9)
+    if len(tabs) != (cells - 1) * len(ends) or np.count_nonzero(arr < 32) != len(tabs) + len(ends):
+        return None  # a row with other cells, or another control byte (a carriage return)
+    tab = tabs.reshape(-1, cells - 1)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    gram_from = tab[:, 0] + 1 if with_order else starts  # the n-gram's first byte
+    if not ((tab[:, -1] > gram_from) & (tab[:, 0] > starts) & (tab[:, -1] + 1 < ends)).all():
+        return None  # a tab out of place, or an empty cell
+    counts = _numbers(arr, tab[:, -1] + 1, ends)  # digits only: the count is one span
+    orders = _numbers(arr, starts, tab[:, 0]) if with_order else None
+    if counts is None or (with_order and orders is None):
         return None
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
-    count = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
-    return NgramTable("word", order, _rows_of(ids, order), count, list(vocab.words))
+    span_from, span_to = word_spans(arr)
+    first_span = np.searchsorted(span_from, np.append(starts, len(arr)))
+    size = np.diff(first_span) - (cells - 1)  # the spans of a row: [order], the words, count
+    if orders is not None and not np.array_equal(size, orders):
+        return None
+    # Spaces live only in the n-gram cells (the others are digits): a row of k words
+    # holds at least k-1 of them, so k-1 in each is exactly sum(k-1) in all.
+    if size.min() < 1 or np.count_nonzero(arr == 32) != int(size.sum()) - len(size):
+        return None
+    word = np.ones(len(span_from), bool)
+    word[first_span[1:] - 1] = False
+    if with_order:
+        word[first_span[:-1]] = False
+    span_from, span_to = span_from[word], span_to[word]
+    return size, counts, hashed_spans(block, span_from, span_to, np.zeros(len(span_from), bool))
 
 
 _POWERS = 10 ** np.arange(19, dtype=np.int64)
