@@ -519,16 +519,18 @@ def _rows_of(ids: np.ndarray, order: np.ndarray) -> np.ndarray:
     every bigram...): each run's ids are one reshape. Many short runs go through
     one scatter instead."""
     high = int(order.max()) if len(order) else 1
-    rows = np.full((len(order), high), -1, np.int64)
     cuts = np.flatnonzero(order[1:] != order[:-1]) + 1
     if len(cuts) < 64:
+        rows = np.empty((len(order), high), np.int64)  # each cell written once: ids, or the padding
         bounds = [0, *cuts.tolist(), len(order)]
         at = 0
         for lo, hi in itertools.pairwise(bounds):
             k = int(order[lo])
             rows[lo:hi, :k] = ids[at : at + (hi - lo) * k].reshape(-1, k)
+            rows[lo:hi, k:] = -1
             at += (hi - lo) * k
         return rows
+    rows = np.full((len(order), high), -1, np.int64)
     starts = np.cumsum(order) - order
     flat = np.repeat(np.arange(len(order)) * high - starts, order) + np.arange(len(ids))
     rows.ravel()[flat] = ids
