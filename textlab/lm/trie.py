@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..counting import workers
 from ..errors import DataError
 from ..ngrams import NgramTable
 from ..sorting import locate, stable_argsort
@@ -69,8 +70,9 @@ class Trie:
             at = _where(table.order == k)
             rows_k = new_id[table.rows[at, :k]]  # one order at a time: the others' padding is never copied
             counts = table.counts[at]
+            later = workers().submit(self._index, rows_k[:, 1:])  # the suffixes, on another core
             prefix = self._index(rows_k[:, : k - 1])
-            suffix = self._index(rows_k[:, 1:])
+            suffix = later.result()
             keep = (prefix >= 0) & (suffix >= 0)
             if not keep.all():  # e.g. a table cut by --min-count: an n-gram needs its shorter parts
                 rows_k, counts, prefix, suffix = rows_k[keep], counts[keep], prefix[keep], suffix[keep]
