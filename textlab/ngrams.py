@@ -210,13 +210,13 @@ def count_within(
 
 
 def count_stream(
-    stream: Iterable[tuple[np.ndarray, np.ndarray | None]], orders: list[int], unit: str, vocab: Vocabulary
+    stream: Iterable[tuple[np.ndarray, np.ndarray | None]], orders: list[int], vocab: Vocabulary
 ) -> NgramTable:
     """The table of a word stream (``tokens.word_stream`` numbering its words in ``vocab``),
     boundary markers included, in memory, rows in the order of their token ids."""
     counters = {k: NgramCounter(k) for k in orders}
     _feed(counters, stream)
-    return _table_of(counters, unit, list(WORD_MARKERS) + vocab.words, sort=False)
+    return _table_of(counters, "word", list(WORD_MARKERS) + vocab.words, sort=False)
 
 
 def _feed(counters: dict[int, NgramCounter], stream: Iterable[tuple[np.ndarray, np.ndarray | None]]) -> None:

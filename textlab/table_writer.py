@@ -134,6 +134,31 @@ def segments(source: np.ndarray, starts: list[np.ndarray], lengths: list[np.ndar
     return source[index]
 
 
+def token_pool(
+    data: bytes, lengths: np.ndarray, followers: list[bytes]
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """The tokens (``data`` joined, token i ``lengths[i]`` bytes) once for each follower, every
+    copy of a token followed by that follower (one byte, or b"" for nothing), so that a token
+    and the separator after it are one segment: the pool, and for each follower where each
+    token's copy starts and how long it is.
+
+    >>> pool, starts, widths = token_pool(b"catdog", np.array([3, 3]), [b" ", b"\\t"])
+    >>> pool.tobytes(), starts[1].tolist(), widths[1].tolist()
+    (b'cat dog cat\\tdog\\t', [8, 12], [4, 4])
+    """
+    raw, ends = np.frombuffer(data, np.uint8), np.cumsum(lengths)
+    copies, starts, widths = [], [], []
+    offset = 0
+    for follower in followers:
+        copy = np.insert(raw, ends, ord(follower)) if follower else raw  # a byte after each token
+        width = lengths + len(follower)
+        starts.append(offset + np.cumsum(width) - width)
+        widths.append(width)
+        copies.append(copy)
+        offset += len(copy)
+    return np.concatenate(copies), starts, widths
+
+
 class TableWriter:
     """Writes blocks of one table (its tokens, its unit) as TSV bytes."""
 
@@ -150,14 +175,9 @@ class TableWriter:
         # Each token twice, with what follows it inside a row (a space between words, nothing
         # between characters) and at the row's last token (the tab before the count): a
         # row is then a segment a token and its count, half the segments of one a separator.
-        sep = b" " if unit == "word" else b""
-        raw, ends = np.frombuffer(data, np.uint8), np.cumsum(lengths)
-        within = np.insert(raw, ends, ord(sep)) if sep else raw  # a byte inserted after each token
-        self.pool = np.concatenate([within, np.insert(raw, ends, ord("\t"))])
-        self.within_len = lengths + len(sep)
-        self.within_start = np.cumsum(self.within_len) - self.within_len
-        self.last_len = lengths + 1
-        self.last_start = len(within) + np.cumsum(self.last_len) - self.last_len
+        self.pool, (self.within_start, self.last_start), (self.within_len, self.last_len) = token_pool(
+            data, lengths, [b" " if unit == "word" else b"", b"\t"]
+        )
         self._buffer: np.ndarray | None = None
 
     def write(self, out: IO[bytes], table: NgramTable, with_order: bool) -> None:

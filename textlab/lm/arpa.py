@@ -62,7 +62,7 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     is a list of byte segments, ``log10 p <tab> w1 <space> w2 ... [<tab> back-off] <newline>``,
     pointing into a pool of the tokens' text and the block's numbers, written as Python's
     ``{:.6f}`` writes them."""
-    from ..table_writer import fixed, segments
+    from ..table_writer import fixed, segments, token_pool
 
     if model.smoothing != "kn":
         raise ParameterError("smoothing", "must be kn: ARPA files hold back-off models")
@@ -76,10 +76,12 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     out.write(b"\\data\\\n" + "".join(f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)).encode())
     names = [_token(model, t).encode("utf-8") for t in range(model.vocab_size)]
     # each token three times, with the separator that follows it: a space, a tab, a newline
-    pool = np.frombuffer(b"".join(name + end for end in (b" ", b"\t", b"\n") for name in names), np.uint8)
-    name_len = np.fromiter(map(len, names), np.int64, len(names)) + 1
-    spaced = np.cumsum(name_len) - name_len
-    followed = {b" ": spaced, b"\t": spaced + int(name_len.sum()), b"\n": spaced + 2 * int(name_len.sum())}
+    followers = [b" ", b"\t", b"\n"]
+    pool, token_starts, token_widths = token_pool(
+        b"".join(names), np.fromiter(map(len, names), np.int64, len(names)), followers
+    )
+    followed = dict(zip(followers, token_starts))
+    name_len = token_widths[0]  # a token and its separator
     for k, probs in enumerate(interpolated(model), start=1):
         out.write(f"\n\\{k}-grams:\n".encode())
         with np.errstate(divide="ignore"):

@@ -98,9 +98,7 @@ def train_trie(
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
         positions += len(ids)
         if positions > held:  # too long to hold: count what was read, then the rest, as a table
-            table = count_stream(
-                itertools.chain(zip(ids_parts, ok_parts), stream), list(range(1, order + 1)), unit, vocab
-            )
+            table = count_stream(itertools.chain(zip(ids_parts, ok_parts), stream), list(range(1, order + 1)), vocab)
             return Trie(table) if len(table) else None
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.uint32)
     ok = np.concatenate(ok_parts) if ok_parts else np.empty(0, bool)

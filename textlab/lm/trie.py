@@ -80,9 +80,7 @@ class Trie:
             order = stable_argsort(keys)
             keys, prefix, counts, suffix = keys[order], prefix[order], counts[order], suffix[order]
             last = rows_k[:, -1][order]
-            starts = np.zeros(len(below_keys) + 1, np.int64)  # prefix is sorted: counts, summed up
-            np.cumsum(np.bincount(prefix, minlength=len(below_keys)), out=starts[1:])
-            self.levels.append(_level(keys, prefix, last, counts, suffix, starts))
+            self.levels.append(_level(keys, prefix, last, counts, suffix, len(below_keys)))
             below_keys = keys
 
     def _number(self, tokens: list[str]) -> np.ndarray:
@@ -154,10 +152,7 @@ class Trie:
             node[at] = np.cumsum(new, dtype=index_type) - 1  # each occurrence's n-gram
             del at, new
             keys = keys[first]
-            prefix = keys // V
-            starts = np.zeros(below + 1, np.int64)
-            np.cumsum(np.bincount(prefix, minlength=below), out=starts[1:])
-            trie.levels.append(_level(keys, prefix, keys % V, counts.astype(np.int64), suffix, starts))
+            trie.levels.append(_level(keys, keys // V, keys % V, counts.astype(np.int64), suffix, below))
             below = len(keys)
         trie.order = len(trie.levels) - 1
         return trie
@@ -220,10 +215,16 @@ def _where(mask: np.ndarray) -> slice | np.ndarray:
 
 
 def _level(
-    keys: np.ndarray, prefix: np.ndarray, last: np.ndarray, counts: np.ndarray, suffix: np.ndarray, starts: np.ndarray
+    keys: np.ndarray, prefix: np.ndarray, last: np.ndarray, counts: np.ndarray, suffix: np.ndarray, below: int
 ) -> Level:
-    """A level whose indices (prefix, last, suffix, starts) are kept in 32 bits where they fit: they
-    are only ever gathered with, never multiplied, and they are most of a model's memory."""
+    """The level of n-grams sorted by ``keys`` over the ``below`` n-grams of the order below.
+
+    ``starts`` follows from the sorted prefixes (how many n-grams each context continues
+    into, summed up). The indices (prefix, last, suffix, starts) are kept in 32 bits where
+    they fit: they are only ever gathered with, never multiplied, and they are most of a
+    model's memory."""
+    starts = np.zeros(below + 1, np.int64)
+    np.cumsum(np.bincount(prefix, minlength=below), out=starts[1:])
 
     def narrow(a: np.ndarray) -> np.ndarray:
         return a.astype(np.int32) if not len(a) or (a.min() >= -1 and a.max() < 2**31) else a
