@@ -496,3 +496,31 @@ def test_a_counted_trie_stops_at_the_longest_segment():
     trie = train_trie([b"a b\nc\n"], 6, "word")  # <s> a b </s>: nothing longer than 4 tokens
     assert trie is not None and trie.order == 4 and trie.size(4) == 1
     assert train_trie([b"\n\n"], 3, "word") is None
+
+
+def test_a_trie_without_suffixes_is_the_same_trie_and_keeps_what_counting_needs(wikipedia):
+    """Maximum likelihood reads a table's trie without suffix links: the same arrays but
+    those, the same distributions, and an n-gram whose suffix a hand-made table lacks is
+    still counted (it is only Kneser-Ney that needs it)."""
+    from textlab.lm.trie import Trie
+    from textlab.ngrams import table_from_rows
+
+    table = train_table([wikipedia["train_words"].read_bytes()], 3, "word")
+    full, bare = Trie(table), Trie(table, suffixes=False)
+    assert bare.tokens == full.tokens
+    for k in (2, 3):
+        assert bare.levels[k].suffix is None
+        for name in ("keys", "prefix", "last", "counts", "starts"):
+            assert np.array_equal(getattr(bare.levels[k], name), getattr(full.levels[k], name)), (k, name)
+    history = [full.bos, full.tokens.index("the")]
+    for smoothing in ("mle", "add-k"):
+        a, b = LanguageModel(full, smoothing=smoothing), LanguageModel(bare, smoothing=smoothing)
+        assert np.array_equal(a.distribution(history), b.distribution(history))
+    with pytest.raises(ValueError, match="suffixes"):
+        LanguageModel(bare, smoothing="kn")
+
+    odd = table_from_rows("word", [(1, "a", 2), (1, "b", 2), (1, "c", 1), (2, "a b", 2), (3, "a b c", 1)])
+    assert Trie(odd).size(3) == 0  # "b c" is missing: no suffix to interpolate with
+    mle = LanguageModel(Trie(odd, suffixes=False), smoothing="mle")
+    p = mle.distribution([mle.index["a"], mle.index["b"]])
+    assert p[mle.index["c"]] == 1.0

@@ -239,3 +239,26 @@ def test_vocabulary_keys_long_words_by_every_byte():
         text = (" " * shift + " ".join(words) + "\n").encode()
         assert v.encode(text).tolist() == list(range(len(words)))
     assert v.words == words
+
+
+def test_table_numbers():
+    """The table reader's numbers equal Python's int() for 1 to 18 digits, and any byte
+    that is not a digit, at any place, is refused (for the row reader to name)."""
+    import numpy as np
+
+    from textlab.ngrams import _numbers
+
+    rng = np.random.default_rng(3)
+    values = [0, 7, 10**18 - 1, *(10**w for w in range(18)), *rng.integers(0, 10**18, 500).tolist()]
+    texts = [str(v) for v in values] + ["007", "0" * 18]
+    blob = "\t".join(texts).encode() + b"\n"
+    ends = np.cumsum([len(t) + 1 for t in texts]) - 1
+    padded = np.frombuffer(blob + bytes(8), np.uint8)
+    assert _numbers(padded, ends - [len(t) for t in texts], ends).tolist() == [int(t) for t in texts]
+    for byte in set(range(256)) - set(b"0123456789"):
+        for width in (1, 2, 8, 9, 16, 18):
+            for at in {0, width // 2, width - 1}:
+                digits = bytearray(b"9" * width)
+                digits[at] = byte
+                padded = np.frombuffer(bytes(digits) + b"\n" + bytes(8), np.uint8)
+                assert _numbers(padded, np.array([0]), np.array([width])) is None, (byte, width, at)

@@ -451,44 +451,49 @@ def _word_rows(block: bytes | None, with_order: bool) -> tuple[np.ndarray, np.nd
     """A block of word-table rows parsed: each row's order (its number of words), its count, and
     all the words hashed; None if the block is not clean.
 
-    Tabs and newlines are found by comparison, the numbers parsed digit by digit, and every
-    whitespace-separated span found at once (:func:`word_spans`): the spans between a row's
-    first and last cell are its words::
+    Only the whitespace-separated spans are found in the bytes (:func:`word_spans`); the
+    rest is read off the one byte after each span. In a clean block that byte is the whole
+    gap to the next span: a space between the words of an n-gram, a tab between cells, a
+    newline after the count::
 
-        2 <tab> the cat <tab> 14 <newline>   ->  spans "2" | "the" "cat" | "14"
+        2 <tab> the <space> cat <tab> 14 <newline>   ->  spans "2" | "the" "cat" | "14"
+
+    Every byte up to 32 then sits in such a gap, so a double space, an empty cell or a
+    carriage return cannot hide anywhere.
     """
     from .vocab import hashed_spans, word_spans
 
     if block is None or b"\\" in block:
         return None
-    cells = 3 if with_order else 2
     arr = np.frombuffer(block, np.uint8)
-    ends = np.flatnonzero(arr == 10)
-    tabs = np.flatnonzero(arr == 9)
-    if len(tabs) != (cells - 1) * len(ends) or np.count_nonzero(arr < 32) != len(tabs) + len(ends):
-        return None  # a row with other cells, or another control byte (a carriage return)
-    tab = tabs.reshape(-1, cells - 1)
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    gram_from = tab[:, 0] + 1 if with_order else starts  # the n-gram's first byte
-    if not ((tab[:, -1] > gram_from) & (tab[:, 0] > starts) & (tab[:, -1] + 1 < ends)).all():
-        return None  # a tab out of place, or an empty cell
-    counts = _numbers(arr, tab[:, -1] + 1, ends)  # digits only: the count is one span
-    orders = _numbers(arr, starts, tab[:, 0]) if with_order else None
-    if counts is None or (with_order and orders is None):
-        return None
     span_from, span_to = word_spans(arr)
-    first_span = np.searchsorted(span_from, np.append(starts, len(arr)))
-    size = np.diff(first_span) - (cells - 1)  # the spans of a row: [order], the words, count
-    if orders is not None and not np.array_equal(size, orders):
+    n = len(span_from)
+    if not n or span_from[0] != 0 or span_to[-1] != len(arr) - 1:
+        return None  # the block starts with a gap, or ends on anything but one newline
+    if not np.array_equal(span_from[1:], span_to[:-1] + 1):
+        return None  # a gap of two bytes or more
+    after = arr[span_to]  # the one separator after each span
+    last = np.flatnonzero(after == 10)  # each row's last span: its count
+    tabs = np.flatnonzero(after == 9)
+    cells = 3 if with_order else 2
+    if len(tabs) != (cells - 1) * len(last) or np.count_nonzero(after == 32) != n - len(tabs) - len(last):
+        return None  # a row with other cells, or another control byte
+    first = np.concatenate([[0], last[:-1] + 1])  # each row's first span
+    tab = tabs.reshape(-1, cells - 1)
+    if not np.array_equal(tab[:, -1], last - 1) or (with_order and not np.array_equal(tab[:, 0], first)):
+        return None  # a tab out of place: the n-gram cell is every span between the tabs
+    size = last - first + 2 - cells  # the spans of a row: [order], the words, count
+    counts = _numbers(arr, span_from[last], span_to[last])
+    if counts is None or size.min() < 1:
         return None
-    # Spaces live only in the n-gram cells (the others are digits): a row of k words
-    # holds at least k-1 of them, so k-1 in each is exactly sum(k-1) in all.
-    if size.min() < 1 or np.count_nonzero(arr == 32) != int(size.sum()) - len(size):
-        return None
-    word = np.ones(len(span_from), bool)
-    word[first_span[1:] - 1] = False
     if with_order:
-        word[first_span[:-1]] = False
+        orders = _numbers(arr, span_from[first], span_to[first])
+        if orders is None or not np.array_equal(size, orders):
+            return None
+    word = np.ones(n, bool)
+    word[last] = False
+    if with_order:
+        word[first] = False
     span_from, span_to = span_from[word], span_to[word]
     return size, counts, hashed_spans(block, span_from, span_to, np.zeros(len(span_from), bool))
 

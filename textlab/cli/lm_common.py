@@ -98,6 +98,7 @@ def build_model(
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.model import LanguageModel
     from ..lm.text import train_trie
+    from ..lm.trie import Trie
     from ..malloc import returning_big_blocks
     from ..ngrams import read_table
 
@@ -105,7 +106,10 @@ def build_model(
         table = read_table(model_path, unit.value)
         largest = int(table.order.max()) if len(table) else 0
         order = table_order(largest, model_path, largest if n is None else n)
-        return LanguageModel(table, order=order, smoothing=smoothing.value, k=k)
+        # only Kneser-Ney walks the suffix links: the others' tries are a third quicker to build
+        counted = Trie(table, suffixes=smoothing is Smoothing.kn)
+        del table  # the trie's arrays replace it
+        return LanguageModel(counted, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
     # big arrays given back when freed: counting makes and drops hundreds of megabytes of them,
     # which glibc's heap would otherwise keep (measured: 1.06 GB peak against 0.9 GB for lm -n 5)

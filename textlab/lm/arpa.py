@@ -45,7 +45,7 @@ def interpolated(model: LanguageModel) -> Iterator[np.ndarray]:
     yield probs
     for k in range(2, model.order + 1):
         level, par = trie.levels[k], model.params[k]
-        assert level is not None and par is not None
+        assert level is not None and par is not None and level.suffix is not None
         probs = par.u + par.gamma[level.prefix] * probs[level.suffix]
         yield probs
 

@@ -114,7 +114,10 @@ class LanguageModel:
             counts = raw.astype(float)
         else:
             # continuation count: how many distinct tokens precede this n-gram
-            counts = np.bincount(trie.levels[k + 1].suffix, minlength=len(raw)).astype(float)  # type: ignore[union-attr]
+            suffix = trie.levels[k + 1].suffix  # type: ignore[union-attr]
+            if suffix is None:
+                raise ValueError("Kneser-Ney needs a trie with its suffixes: Trie(table, suffixes=True)")
+            counts = np.bincount(suffix, minlength=len(raw)).astype(float)
             starts_with_bos = self._first_token(k) == self.bos
             counts[starts_with_bos] = raw[starts_with_bos]  # nothing precedes <s>: keep its raw count
         if k == 1:
