@@ -423,9 +423,8 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
     order = np.concatenate(size_parts) if size_parts else np.zeros(0, np.int64)
     if len(order) and order.max() > MAX_ORDER:
         return None
-    ids = np.concatenate(ids_parts) if ids_parts else np.zeros(0, np.int64)
     count = np.concatenate(count_parts) if count_parts else np.zeros(0, np.int64)
-    return NgramTable("word", order, _rows_of(ids, order), count, list(vocab.words))
+    return NgramTable("word", order, _rows_of(ids_parts, size_parts), count, list(vocab.words))
 
 
 def _row_blocks(path: str) -> Iterator[bytes | None]:
@@ -517,16 +516,28 @@ def _numbers(arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | No
     return np.add.reduceat(digits * _POWERS[place], first)  # each row's digits are contiguous
 
 
-def _rows_of(ids: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Token ids laid out one n-gram a row, padded with -1.
+def _rows_of(ids: list[np.ndarray], order: list[np.ndarray]) -> np.ndarray:
+    """Token ids laid out one n-gram a row, padded with -1, from blocks of them: block i
+    holds the n-grams of orders ``order[i]``, their ids one after another in ``ids[i]``.
 
-    A table lists its orders in runs (``--orders 1-3`` writes every unigram, then
-    every bigram...): each run's ids are one reshape. Many short runs go through
-    one scatter instead."""
-    high = int(order.max()) if len(order) else 1
+    Each block is laid out straight into its rows (never concatenated first). A table
+    lists its orders in runs (``--orders 1-3`` writes every unigram, then every
+    bigram...): each run's ids are one reshape. Many short runs go through one scatter
+    instead."""
+    total = sum(len(o) for o in order)
+    high = max((int(o.max()) for o in order if len(o)), default=1)
+    rows = np.empty((total, high), np.int64)  # each cell written once: ids, or the padding
+    done = 0
+    for block_ids, block_order in zip(ids, order):
+        _lay_out(rows[done : done + len(block_order)], block_ids, block_order)
+        done += len(block_order)
+    return rows
+
+
+def _lay_out(rows: np.ndarray, ids: np.ndarray, order: np.ndarray) -> None:
+    high = rows.shape[1]
     cuts = np.flatnonzero(order[1:] != order[:-1]) + 1
     if len(cuts) < 64:
-        rows = np.empty((len(order), high), np.int64)  # each cell written once: ids, or the padding
         bounds = [0, *cuts.tolist(), len(order)]
         at = 0
         for lo, hi in itertools.pairwise(bounds):
@@ -534,12 +545,11 @@ def _rows_of(ids: np.ndarray, order: np.ndarray) -> np.ndarray:
             rows[lo:hi, :k] = ids[at : at + (hi - lo) * k].reshape(-1, k)
             rows[lo:hi, k:] = -1
             at += (hi - lo) * k
-        return rows
-    rows = np.full((len(order), high), -1, np.int64)
+        return
+    rows.fill(-1)
     starts = np.cumsum(order) - order
     flat = np.repeat(np.arange(len(order)) * high - starts, order) + np.arange(len(ids))
     rows.ravel()[flat] = ids
-    return rows
 
 
 def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTable | None:
@@ -593,7 +603,7 @@ def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTab
     ids, names = _token_ids(tokens, unit)
     if len(ids) != int(sizes.sum()):
         return None
-    return NgramTable(unit, order, _rows_of(ids, order), count, names)
+    return NgramTable(unit, order, _rows_of([ids], [order]), count, names)
 
 
 def _token_ids(tokens: list[str], unit: str) -> tuple[np.ndarray, list[str]]:
