@@ -524,3 +524,57 @@ def test_a_trie_without_suffixes_is_the_same_trie_and_keeps_what_counting_needs(
     mle = LanguageModel(Trie(odd, suffixes=False), smoothing="mle")
     p = mle.distribution([mle.index["a"], mle.index["b"]])
     assert p[mle.index["c"]] == 1.0
+
+
+@pytest.mark.parametrize("unit", ["word", "char"])
+def test_a_lazy_trie_answers_from_scans_what_the_built_trie_answers(wikipedia, unit, monkeypatch):
+    """Before its trie is built, a model read from a table answers by scanning the table:
+    the same distributions, number for number, for contexts seen, unseen and backed off,
+    and the same draws whether the trie gets built after a few contexts or never."""
+    from textlab.lm import scan
+    from textlab.lm.sampling import Generator, Sampler
+    from textlab.lm.trie import Trie
+
+    monkeypatch.setattr(scan, "SCANS_PER_BUILD", 10**6)  # never built: every answer scanned
+    source = wikipedia["train_words"] if unit == "word" else wikipedia["train"]
+    table = train_table([source.read_bytes()[:400_000]], 4, unit)
+    for smoothing in ("mle", "add-k"):
+        built = LanguageModel(Trie(table, suffixes=False), smoothing=smoothing, k=0.5)
+        lazy = LanguageModel(Trie(table, suffixes=False, lazy=True), smoothing=smoothing, k=0.5)
+        rng = np.random.default_rng(7)
+        histories = [[built.bos], [built.bos, built.unk], [built.unk, built.unk, built.unk]]
+        histories += [[built.bos, *rng.integers(0, built.vocab_size, 3).tolist()] for _ in range(20)]
+        seen = rng.choice(table.rows[table.order == 4, :3], 20)  # contexts of the table, in its ids
+        histories += [[built.tokens.index(table.tokens[t]) for t in row] for row in seen.tolist()]
+        for h in histories:
+            assert lazy.context_order(h) == built.context_order(h), h
+            assert np.array_equal(lazy.distribution(h), built.distribution(h)), h
+        assert not lazy.trie.built  # every answer so far came from scans
+
+    monkeypatch.setattr(scan, "SCANS_PER_BUILD", 2)  # built after a few contexts
+    draws = []
+    for lazy in (False, True):
+        model = LanguageModel(Trie(table, suffixes=False, lazy=lazy), smoothing="mle")
+        draws.append(Generator(model, Sampler(), seed=3).draw([model.bos], 300))
+        assert model.trie.built
+    assert draws[0] == draws[1]
+
+
+def test_a_lazy_trie_holds_only_what_the_built_one_would():
+    """An n-gram whose prefix a hand-made table lacks is in neither, scanned or built."""
+    from textlab.lm.trie import Trie
+    from textlab.ngrams import table_from_rows
+
+    rows = [(1, "a", 3), (1, "b", 2), (1, "c", 1), (2, "a b", 2), (3, "a b c", 1), (3, "b c a", 4), (2, "c a", 1)]
+    table = table_from_rows("word", rows)  # "b c" is missing: "b c a" cannot be reached
+    built = LanguageModel(Trie(table, suffixes=False), smoothing="mle")
+    lazy = LanguageModel(Trie(table, suffixes=False, lazy=True), smoothing="mle")
+    ids = built.index
+    for h in ([ids["b"], ids["c"]], [ids["a"], ids["b"]], [ids["c"], ids["a"]]):
+        assert lazy.context_order(h) == built.context_order(h)
+        assert np.array_equal(lazy.distribution(h), built.distribution(h))
+    assert built.context_order([ids["b"], ids["c"]]) == 2
+    with pytest.raises(ValueError, match="suffixes=False"):
+        Trie(table, lazy=True)
+    with pytest.raises(ValueError, match="built whole"):
+        LanguageModel(Trie(table, suffixes=False, lazy=True), smoothing="kn")

@@ -526,7 +526,10 @@ def _rows_of(ids: list[np.ndarray], order: list[np.ndarray]) -> np.ndarray:
     instead."""
     total = sum(len(o) for o in order)
     high = max((int(o.max()) for o in order if len(o)), default=1)
-    rows = np.empty((total, high), np.int64)  # each cell written once: ids, or the padding
+    # each cell written once: ids, or the padding; in 32 bits where they fit, which halves
+    # the bytes written (a 5 million-row table's rows would be 127 MB in 64)
+    small = all(len(i) == 0 or int(i.max()) < 2**31 for i in ids)
+    rows = np.empty((total, high), np.int32 if small else np.int64)
     done = 0
     for block_ids, block_order in zip(ids, order):
         _lay_out(rows[done : done + len(block_order)], block_ids, block_order)

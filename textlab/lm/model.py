@@ -101,9 +101,27 @@ class LanguageModel:
         self.predictable[[self.eos, self.unk]] = True
         self.predictable[self.bos] = False
         self.V = int(self.predictable.sum())
-        self.params: list[OrderParams | None] = [None]
-        for j in range(1, self.order + 1):
-            self.params.append(self._estimate(j))
+        if smoothing == "kn" and not self.trie.built:
+            raise ValueError("Kneser-Ney needs every order's counts: a trie built whole (lazy=False)")
+        self._params: list[OrderParams | None] = [None] * (self.order + 1)
+        if self.order >= 1:
+            self._params[1] = self._estimate(1)  # no trie level needed
+        if self.trie.built:
+            self.params  # noqa: B018 - every order estimated now, as the trie is there
+
+    @property
+    def params(self) -> list[OrderParams | None]:
+        """Each order's parameters (``params[k]``, k >= 1), estimated on first use."""
+        for j in range(2, self.order + 1):
+            if self._params[j] is None:
+                self._params[j] = self._estimate(j)
+        return self._params
+
+    def _scanning(self) -> bool:
+        """Whether a context is best answered from the table by a scan (see :mod:`textlab.lm.scan`):
+        the trie is not built yet, and the scans so far cost less than building it."""
+        scan = self.trie.scan
+        return scan is not None and not scan.spent
 
     # -- estimation ----------------------------------------------------------
     def _counts(self, k: int) -> np.ndarray:
@@ -164,7 +182,12 @@ class LanguageModel:
         for k in range(self.order, 1, -1):
             if k - 1 > len(history):
                 continue
-            node = self.trie.find_one(history[len(history) - (k - 1) :])
+            context = history[len(history) - (k - 1) :]
+            if self._scanning():
+                if self.trie.scan.continuations(k, context)[1].sum() > 0:  # type: ignore[union-attr]
+                    return k
+                continue
+            node = self.trie.find_one(context)
             if node >= 0 and self.params[k].total[node] > 0:  # type: ignore[union-attr]
                 return k
         return min(self.order, 1)
@@ -182,21 +205,38 @@ class LanguageModel:
         first = 1 if self.smoothing == "kn" else top
         p = np.where(self.predictable, 1.0 / self.V, 0.0)
         for k in range(first, top + 1):
-            par = self.params[k]
-            assert par is not None
+            context = history[len(history) - (k - 1) :] if k > 1 else []
             if k == 1:
-                node, lo, hi, last = 0, 0, V, np.arange(V)
+                par = self._params[1]
+                assert par is not None
+                last, u, gamma = np.arange(V), par.u, par.gamma[0]
+            elif self._scanning():
+                last, u, gamma = self._scanned(k, context)
             else:
-                node = self.trie.find_one(history[len(history) - (k - 1) :])
+                par = self.params[k]
                 level = self.trie.levels[k]
-                assert level is not None
+                assert par is not None and level is not None
+                node = self.trie.find_one(context)
                 lo, hi = int(level.starts[node]), int(level.starts[node + 1])
-                last = level.last[lo:hi]
-            base = self._base(p, par.gamma[node])
-            base[last] += par.u[lo:hi]
+                last, u, gamma = level.last[lo:hi], par.u[lo:hi], par.gamma[node]
+            base = self._base(p, gamma)
+            base[last] += u
             p = base
         p[self.unk] = 0  # never generate <unk>; its mass is spread back by renormalising
         return p / p.sum()
+
+    def _scanned(self, k: int, context: list[int]) -> tuple[np.ndarray, np.ndarray, float]:
+        """What ``_estimate(k)`` gives the n-grams after ``context`` (last tokens, u, gamma),
+        computed from its continuations alone, with the very same operations."""
+        assert self.trie.scan is not None and self.smoothing != "kn"
+        last, raw = self.trie.scan.continuations(k, context)
+        a = raw.astype(float)
+        total = a.sum()
+        safe = total if total > 0 else 1.0
+        if self.smoothing == "mle":
+            return last, a / safe, 0.0
+        denom = safe + self.k * self.V
+        return last, a / denom, self.k * self.V / denom
 
     def _base(self, lower: np.ndarray, gamma: float) -> np.ndarray:
         if self.smoothing == "kn":

@@ -27,6 +27,7 @@ from ..errors import DataError
 from ..ngrams import NgramTable
 from ..sorting import locate, stable_argsort
 from ..tokens import CHAR_MARKERS, WORD_MARKERS
+from .scan import TableScan, positions
 
 
 @dataclass
@@ -48,10 +49,15 @@ class Trie:
     order k for k = 2..N (``levels[0]`` and ``levels[1]`` are ``None``).
     """
 
-    def __init__(self, table: NgramTable, suffixes: bool = True) -> None:
+    def __init__(self, table: NgramTable, suffixes: bool = True, lazy: bool = False) -> None:
         """The trie of a count table. An n-gram whose shorter parts the table lacks (a
         hand-made table, say) is left out: its prefix always, its suffix when ``suffixes``
-        are looked up, which a smoothing that interpolates needs and counting does not."""
+        are looked up, which a smoothing that interpolates needs and counting does not.
+
+        ``lazy``: the levels are built when first used; until then ``scan`` answers
+        for them from the table (see :mod:`textlab.lm.scan`)."""
+        if lazy and suffixes:
+            raise ValueError("a lazy trie answers from scans, which look up no suffixes: suffixes=False")
         orders = np.flatnonzero(np.bincount(table.order)).tolist() if len(table) else []
         if not orders:
             raise DataError("the model is empty: no n-grams to learn from")
@@ -64,17 +70,54 @@ class Trie:
         self.unit = table.unit
         self.order = n
         new_id = self._number(table.tokens)
-        V = self.vocab_size
-        first = _where(table.order == 1)
+        first = positions(table.order == 1)
         self.unigram_counts = np.bincount(
-            new_id[table.rows[first, 0]], weights=table.counts[first], minlength=V
+            new_id[table.rows[first, 0]], weights=table.counts[first], minlength=self.vocab_size
         ).astype(np.int64)
-        self.levels: list[Level | None] = [None, None]
-        below_keys = np.arange(V, dtype=np.int64)  # order 1: the key is the token id itself
+        # each order's rows and counts: views of the table's where its orders are runs, as
+        # tables are written (its other arrays, such as the order column, can go)
+        grams = {}
         for k in range(2, n + 1):
-            at = _where(table.order == k)
-            rows_k = new_id[table.rows[at, :k]]  # one order at a time: the others' padding is never copied
-            counts = table.counts[at]
+            at = positions(table.order == k)
+            grams[k] = (table.rows[at, :k], table.counts[at])
+        self._levels: list[Level | None] | None = None
+        self._source: tuple[dict[int, tuple[np.ndarray, np.ndarray]], np.ndarray, bool] | None = (
+            grams,
+            new_id,
+            suffixes,
+        )
+        self.scan = TableScan(grams, new_id, len(table.tokens), self.vocab_size, len(table)) if lazy else None
+        if not lazy:
+            self._build()
+
+    @property
+    def built(self) -> bool:
+        """Whether the levels are there (a lazy trie builds them on first use)."""
+        return self._levels is not None
+
+    @property
+    def levels(self) -> list[Level | None]:
+        """``levels[k]``: the n-grams of order k (k >= 2), built on first use if lazy."""
+        if self._levels is None:
+            self._build()
+        assert self._levels is not None
+        return self._levels
+
+    @levels.setter
+    def levels(self, levels: list[Level | None]) -> None:
+        self._levels = levels
+
+    def _build(self) -> None:
+        assert self._source is not None
+        grams, new_id, suffixes = self._source
+        self._source, self.scan = None, None  # the table is not needed again
+        V = self.vocab_size
+        levels: list[Level | None] = [None, None]
+        self._levels = levels  # filled order by order: each order's lookups go through the one below
+        below_keys = np.arange(V, dtype=np.int64)  # order 1: the key is the token id itself
+        for k in range(2, self.order + 1):
+            rows_k = new_id[grams[k][0]]  # one order at a time: the others' padding is never copied
+            counts = grams.pop(k)[1]  # dropped as they are used
             if suffixes:
                 later = workers().submit(self._index, rows_k[:, 1:])  # the suffixes, on another core
                 prefix = self._index(rows_k[:, : k - 1])
@@ -94,7 +137,7 @@ class Trie:
             keys, prefix, counts = keys[order], prefix[order], counts[order]
             suffix = suffix[order] if suffix is not None else None
             last = rows_k[:, -1][order]
-            self.levels.append(_level(keys, prefix, last, counts, suffix, len(below_keys)))
+            levels.append(_level(keys, prefix, last, counts, suffix, len(below_keys)))
             below_keys = keys
 
     def _number(self, tokens: list[str]) -> np.ndarray:
@@ -139,6 +182,7 @@ class Trie:
         """
         trie = cls.__new__(cls)
         trie.unit = unit
+        trie._source, trie.scan = None, None  # built here, whole
         new_id = trie._number(tokens)
         V = trie.vocab_size
         index_type = np.int32 if len(ids) < 2**31 else np.int64  # positions, and indices of n-grams
@@ -217,15 +261,6 @@ class Trie:
                 return -1
             node = at
         return node
-
-
-def _where(mask: np.ndarray) -> slice | np.ndarray:
-    """The positions where ``mask`` holds: a slice when they are one run (a table lists
-    each order's rows together), which NumPy takes as a view rather than a copy."""
-    at = np.flatnonzero(mask)
-    if len(at) and at[-1] - at[0] + 1 == len(at):
-        return slice(int(at[0]), int(at[-1]) + 1)
-    return at
 
 
 def _level(
