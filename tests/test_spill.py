@@ -140,3 +140,33 @@ def test_interrupting_a_spilling_count_leaves_no_runs_and_no_output(tmp_path, si
     assert proc.returncode in (130, 143), err
     assert list(spill_dir.iterdir()) == []
     assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".t.tsv")] == []
+
+
+@pytest.mark.parametrize("unit, orders", [("word", "1-3"), ("word", "2"), ("char", "1-4")])
+def test_merging_tables_one_at_a_time_and_past_the_budget_is_the_merge_in_memory(run, tmp_path, unit, orders):
+    """--merge reads one table at a time into its counters, spilling past --memory: the very
+    bytes of the merge of every table held at once (merge_tables), ties in the same order."""
+    from textlab.ngrams import merge_tables, merge_within, read_table
+    from textlab.table_writer import TableWriter
+
+    parts = []
+    for seed in range(4):  # tables that share most n-grams, with some of their own
+        part = text(tmp_path, words=15_000, vocabulary=2500 + 300 * seed, seed=seed)  # ids past dense counting
+        table = tmp_path / f"part{seed}.tsv"
+        os.replace(part, tmp_path / f"part{seed}.txt")
+        r = run("ngrams", "--unit", unit, "--orders", orders, str(tmp_path / f"part{seed}.txt"), "-o", str(table))
+        assert r.exit_code == 0, r.stderr
+        parts.append(str(table))
+    held = merge_tables(read_table(p, unit) for p in parts)
+    out = tmp_path / "held.tsv"
+    with open(out, "wb") as f:
+        f.write(b"x\n")
+        TableWriter(held.tokens, unit).write(f, held, "-" in orders)
+    expected = out.read_bytes().split(b"\n", 1)[1]
+    with RunStore(str(tmp_path)) as store:
+        streamed = merge_within((read_table(p, unit) for p in parts), 1 << 16, store)
+        assert isinstance(streamed, SpilledTable) == (unit == "word")  # the char tables fit even 64 KB
+    for memory in ([], ["--memory", "64K"]):
+        r = run("ngrams", "--merge", "--unit", unit, *parts, *memory, "-o", str(tmp_path / "merged.tsv"))
+        assert r.exit_code == 0, r.stderr
+        assert (tmp_path / "merged.tsv").read_bytes().split(b"\n", 1)[1] == expected, memory

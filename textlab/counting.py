@@ -299,6 +299,22 @@ class NgramCounter:
             if self.spill is not None and isinstance(counter, SortingCounter) and counter.nbytes > self.spill.limit:
                 self._write_run()
 
+    def add_rows(self, rows: np.ndarray, counts: np.ndarray) -> None:
+        """N-grams counted before, as an ``(m, n)`` array of ids (each row once) and their
+        counts: a table to add up with what was counted (``ngrams --merge``)."""
+        if not len(rows):
+            return
+        self._fit(int(rows.max()))
+        dense = isinstance(self.counter, DenseCounter)
+        keys = self.packer.rows(rows.astype(np.uint32))
+        self.counter.add_counted(keys.astype(np.intp) if dense else keys, counts)
+        if (
+            self.spill is not None
+            and isinstance(self.counter, SortingCounter)
+            and self.counter.nbytes > self.spill.limit
+        ):
+            self._write_run()
+
     # -- results ------------------------------------------------------------
     @property
     def spilled(self) -> bool:

@@ -302,6 +302,50 @@ def merge_tables(tables: Iterable[NgramTable], sort: bool = True) -> NgramTable:
     return merged.sorted() if sort else merged
 
 
+def merge_within(tables: Iterable[NgramTable], memory: int | None, store: RunStore | None) -> NgramTable | SpilledTable:
+    """:func:`merge_tables` with one table in memory at a time: each is added into one
+    counter per order (read from the files one by one, they are never all held), and
+    those counters write sorted runs to ``store`` past ``memory`` bytes, as counting
+    does. Memory follows the distinct n-grams of the merged table (or the budget), and
+    the largest single table, not the sum of the inputs. The same table, in the same
+    order, as :func:`merge_tables` (ties in order of first appearance across the tables)."""
+    spill = None
+    counters: dict[int, NgramCounter] = {}
+    index: dict[tuple[bool, str], int] = {}  # a counted table's marker is not the same text in the input
+    unit = markers = None
+    for table in tables:
+        if unit is None:
+            unit, markers = table.unit, table.markers
+            if memory is not None and store is not None:  # each order its share, as counting gives it
+                share = SPILL_SHARE * max(1, len(np.unique(table.order)))
+                spill = Spill(store, max(1 << 16, memory // share))
+        elif table.unit != unit:
+            raise DataError("cannot merge character and word tables")
+        markers = markers if table.markers == markers else 0
+        names = [(i < table.markers, tok) for i, tok in enumerate(table.tokens)]
+        remap = np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64)
+        for k in np.unique(table.order).tolist():
+            at = np.flatnonzero(table.order == k)
+            if k not in counters:
+                counters[k] = NgramCounter(k, spill)
+            counters[k].add_rows(remap[table.rows[at, :k]], table.counts[at])
+        del table, remap  # the next table replaces this one
+    if unit is None:
+        raise UsageError("nothing to merge")
+    counters = dict(sorted(counters.items()))
+    tokens = [tok for _, tok in index]
+    if not counters:  # tables with a header and no row: their merge has none either
+        return NgramTable(unit, np.zeros(0, np.int64), np.full((0, 1), -1, np.int64), np.zeros(0, np.int64), tokens)
+    if spill is not None and any(c.spilled for c in counters.values()):
+        from .spilled import SpilledTable
+
+        return SpilledTable(unit, counters, tokens, spill.store, spill.limit)
+    merged = _table_of(counters, unit, tokens, sort=False)
+    kept = merged.counts != 0  # n-grams whose counts add up to zero are left out, as merge_tables does
+    merged = merged if kept.all() else merged.select(kept)
+    return NgramTable(merged.unit, merged.order, merged.rows, merged.counts, merged.tokens, markers or 0).sorted()
+
+
 def _shared_tokens(tables: list[NgramTable]) -> tuple[list[np.ndarray], list[str]]:
     """One token list for several tables, in order of first appearance across them, and
     for each table the new id of each of its ids (with -1, the padding, kept at -1)."""

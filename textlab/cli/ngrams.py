@@ -106,6 +106,7 @@ def ngrams(
     counts the parts on a Dask cluster, with the same table as a result.
     """
     from ..spill import RunStore, default_budget
+    from ..spilled import SpilledTable
     from .parsing import parse_orders, parse_size
 
     budget = parse_size("--memory", memory) if memory is not None else default_budget()
@@ -114,18 +115,17 @@ def ngrams(
         if merge:
             if not files or files == ["-"]:
                 raise UsageError("--merge needs the table files to add up")
-            from ..ngrams import merge_tables, read_table
+            from ..ngrams import merge_within, read_table
 
-            table = merge_tables(read_table(path, unit.value) for path in files)
-            multi = len(set(table.order.tolist())) > 1
+            # one table read at a time: memory follows the merged table (or --memory), not the inputs
+            table = merge_within((read_table(path, unit.value) for path in files), budget, store)
+            multi = len(table.orders if isinstance(table, SpilledTable) else set(table.order.tolist())) > 1
         else:
             order_list = parse_orders(n, orders)
             settings = dict(unit=unit.value, ignore_case=ignore_case, letters_only=letters_only, boundaries=boundaries)
             table = _count(files, order_list, settings, encoding, progress, scheduler, partition_size, budget, store)
             multi = orders is not None
         columns = (["order"] if multi else []) + ["ngram", "count"] + (["prob"] if prob else [])
-        from ..spilled import SpilledTable
-
         if isinstance(table, SpilledTable):
             from .output import note
 
