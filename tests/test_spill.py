@@ -19,6 +19,8 @@ from textlab.ngrams import count_ngrams, count_within
 from textlab.spill import RunStore, add_up, by_count_key, merged
 from textlab.spilled import SpilledTable
 
+from .conftest import corpus_head
+
 
 def text(tmp_path: Path, words: int = 60_000, vocabulary: int = 3000, seed: int = 3) -> str:
     """Zipf-like words (many seen once, some often), lines of 0 to 20 words, ^ and $ and <s> among them."""
@@ -170,3 +172,19 @@ def test_merging_tables_one_at_a_time_and_past_the_budget_is_the_merge_in_memory
         r = run("ngrams", "--merge", "--unit", unit, *parts, *memory, "-o", str(tmp_path / "merged.tsv"))
         assert r.exit_code == 0, r.stderr
         assert (tmp_path / "merged.tsv").read_bytes().split(b"\n", 1)[1] == expected, memory
+
+
+@pytest.mark.parametrize(
+    "args", [["-n", "4"], ["-n", "5", "-i", "--percent"], ["-n", "4", "--all-chars", "--top", "40"]]
+)
+def test_letter_ngrams_past_the_budget_are_the_table_in_memory(run, tmp_path, args):
+    """letters -n past --memory: runs on disk renumbered so ties stay in code point order,
+    the very bytes of the count in memory (many n-grams are tied at one occurrence)."""
+    source = tmp_path / "es.txt"
+    source.write_bytes(corpus_head("es", 300_000))
+    held = run("letters", *args, str(source))
+    spilled = run("letters", *args, "--memory", "64K", "--tmp-dir", str(tmp_path), str(source))
+    assert held.exit_code == spilled.exit_code == 0, spilled.stderr
+    assert "sorted runs" in spilled.stderr  # it did spill
+    assert spilled.stdout == held.stdout and held.stdout.count("\n") > 40
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("textlab-spill")]  # the runs are gone

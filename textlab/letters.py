@@ -12,16 +12,21 @@ NumPy; Python only ever looks at each *distinct* character once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import codepoints
 from .codepoints import CharTable
-from .counting import NgramCounter
+from .counting import SPILL_SHARE, NgramCounter, Spill
 from .errors import DataError, ParameterError, UsageError
 from .tokens import code_points
+
+if TYPE_CHECKING:
+    from .spill import RunStore
+    from .spilled import SpilledTable
 
 #: Relative frequency (percent) of each letter in English text, from
 #: R. E. Lewand, *Cryptological Mathematics* (MAA, 2000), p. 36 — the table
@@ -110,17 +115,52 @@ def _count_single(chunks: Iterable[bytes], table: CharTable, all_chars: bool) ->
     return NgramCounts(ngrams, counts, int(counts.sum()), 1)
 
 
-def _count_ngrams(chunks: Iterable[bytes], n: int, table: CharTable, all_chars: bool) -> NgramCounts:
-    counter = NgramCounter(n)
+def _count_ngrams(
+    chunks: Iterable[bytes], n: int, table: CharTable, all_chars: bool, spill: Spill | None = None
+) -> NgramCounts | SpilledCounts:
+    counter = NgramCounter(n, spill)
     for cps, kinds in code_points(chunks, table):
         ok = None if all_chars else kinds == CharTable.LETTER
         counter.update(table.ids(cps), ok)
+    if counter.spilled:
+        return _spilled(counter, table)
     rows, counts = counter.result()
     chars = np.array([0] + table.chars, dtype=np.uint32)
     # rows of dense ids -> rows of code points -> strings, all at once
     as_text: Iterable[str] = np.ascontiguousarray(chars[rows]).view(f"<U{n}").ravel() if len(rows) else []
     ngrams, counts = _sorted([str(s) for s in as_text], counts)
     return NgramCounts(ngrams, counts, counter.total, n)
+
+
+@dataclass
+class SpilledCounts:
+    """Letter n-grams counted past a memory budget, on disk: read back a block at a time,
+    in the order :class:`NgramCounts` has them (most frequent first, ties in code point
+    order)."""
+
+    table: SpilledTable
+    total: int
+    n: int
+
+    def blocks(self, top: int | None = None) -> Iterator[NgramCounts]:
+        for block, _ in self.table.blocks(1, top):
+            yield NgramCounts(block.ngrams, block.counts, self.total, self.n)
+
+
+def _spilled(counter: NgramCounter, table: CharTable) -> SpilledCounts:
+    """The spilled table renumbered so that id order is code point order: key order, in
+    which the merge leaves ties, is then the n-grams' text order, as in memory."""
+    from .spilled import SpilledTable
+
+    assert counter.spill is not None
+    chars = np.array(table.chars, np.int64)  # dense id i + 1 is code point chars[i]
+    by_text = np.argsort(chars, kind="stable")
+    new_id = np.zeros(len(chars) + 1, np.int64)  # 0 stays 0 (no character)
+    new_id[by_text + 1] = np.arange(1, len(chars) + 1)
+    counter.renumber(new_id)
+    tokens = ["\0"] + [chr(c) for c in chars[by_text].tolist()]
+    spilled = SpilledTable("char", {counter.n: counter}, tokens, counter.spill.store, counter.spill.limit)
+    return SpilledCounts(spilled, counter.total, counter.n)
 
 
 def merge_counts(parts: Iterable[NgramCounts]) -> NgramCounts:
@@ -142,7 +182,9 @@ def count_letters(
     n: int = 1,
     ignore_case: bool = False,
     all_chars: bool = False,
-) -> NgramCounts:
+    memory: int | None = None,
+    store: RunStore | None = None,
+) -> NgramCounts | SpilledCounts:
     """Count the letters (or letter n-grams) of a text, most frequent first.
 
     Parameters
@@ -157,17 +199,23 @@ def count_letters(
         Fold upper case into lower case before counting.
     all_chars:
         Count every character (digits, punctuation, spaces, newlines) too.
+    memory, store:
+        For n > 1, the bytes the n-grams' table may hold before it is written to
+        ``store`` as sorted runs (see :mod:`textlab.spill`); then the result is a
+        :class:`SpilledCounts`, read block by block. Single letters are a histogram
+        of code points and never need it.
 
     Returns
     -------
-    NgramCounts
+    NgramCounts, or SpilledCounts past ``memory``
     """
     if n < 1:
         raise ParameterError("n", "must be at least 1")
     table = CharTable(ignore_case)
     if n == 1:
         return _count_single(chunks, table, all_chars)
-    return _count_ngrams(chunks, n, table, all_chars)
+    spill = Spill(store, max(1 << 16, memory // SPILL_SHARE)) if memory is not None and store is not None else None
+    return _count_ngrams(chunks, n, table, all_chars, spill)
 
 
 @dataclass

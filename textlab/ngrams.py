@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .codepoints import CharTable
-from .counting import MAX_ORDER, NgramCounter, Spill, pack_rows, sum_by_key
+from .counting import MAX_ORDER, SPILL_SHARE, NgramCounter, Spill, pack_rows, sum_by_key
 from .errors import DataError, UsageError
 from .letters import NgramCounts, count_letters
 from .sorting import stable_argsort
@@ -38,13 +38,6 @@ from .vocab import HashedWords, Vocabulary
 if TYPE_CHECKING:
     from .spill import RunStore
     from .spilled import SpilledTable
-
-#: A count under a memory budget gives each order's table 1/SPILL_SHARE of it: with the
-#: chunks waiting to join it and a merge's temporaries a table peaks near 8x its bytes, and
-#: the rest of the process (reading, hashing, the vocabulary) needs its part.  Measured on
-#: 16 million words of word trigrams at --memory 300M: a share of 8 peaked at 476 MB,
-#: 16 at 377 MB (1.3x the in-memory time), 32 at 317 MB (3x: many small runs to merge).
-SPILL_SHARE = 16
 
 
 @dataclass
@@ -186,7 +179,9 @@ def count_within(
     if unit == "char" and orders == [1] and not boundaries:
         # Single characters are a histogram of code points: the byte-level
         # counter of ``textlab letters`` does it in one bincount per block.
-        return letters_table(count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only))
+        single = count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only)
+        assert isinstance(single, NgramCounts)  # single letters never spill
+        return letters_table(single)
     spill = None
     if memory is not None and store is not None:
         spill = Spill(store, max(1 << 16, memory // (SPILL_SHARE * len(orders))))

@@ -11,11 +11,26 @@ import typer
 from .. import io
 from ..errors import DataError, EmptyInput, UsageError
 from .app import command_app
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, PartitionSize, Progress, Scheduler, Top, writable
-from .output import emit_table, reading
+from .options import (
+    Encoding,
+    Format,
+    FormatOpt,
+    Inputs,
+    Memory,
+    NoHeader,
+    Output,
+    PartitionSize,
+    Progress,
+    Scheduler,
+    TmpDir,
+    Top,
+    writable,
+)
+from .output import emit_table, reading, resolve_format, write_json_lines
 
 if TYPE_CHECKING:
-    from ..letters import Comparison, NgramCounts
+    from ..letters import Comparison, NgramCounts, SpilledCounts
+    from ..spill import RunStore
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -72,11 +87,14 @@ def _count(
     progress: bool,
     n: int,
     cluster: tuple[str, str] | None = None,
+    memory: int | None = None,
+    store: RunStore | None = None,
     **kw: bool,
-) -> NgramCounts:
-    """Count (here, or on the cluster of ``(scheduler, partition size)``), and fail like the
-    other commands when there is nothing to count."""
-    from ..letters import count_letters
+) -> NgramCounts | SpilledCounts:
+    """Count (here, spilling to ``store`` past ``memory`` bytes, or on the cluster of
+    ``(scheduler, partition size)``), and fail like the other commands when there is
+    nothing to count."""
+    from ..letters import NgramCounts, count_letters
 
     if cluster is not None:
         from ..cluster.jobs import LettersJob
@@ -95,7 +113,9 @@ def _count(
             yield chunk
 
     with reading(files, encoding, progress) as reader:
-        counts = count_letters(chunks(reader), n=n, **kw)
+        counts = count_letters(chunks(reader), n=n, memory=memory, store=store, **kw)
+    if not isinstance(counts, NgramCounts):  # spilled: it has rows, it wrote them
+        return counts
     return _counted(counts, what, seen, n, kw.get("all_chars", False))
 
 
@@ -160,6 +180,8 @@ def letters(
     progress: Progress = False,
     scheduler: Scheduler = None,
     partition_size: PartitionSize = "64M",
+    memory: Memory = None,
+    tmp_dir: TmpDir = None,
 ) -> None:
     """Count each letter (or letter n-gram), most frequent first.
 
@@ -181,10 +203,24 @@ def letters(
     reference, other_path = _compared_with(compare_with, files) if compare_with is not None else (None, None)
     fold = ignore_case or compare_with is not None
     cluster = (scheduler, partition_size) if scheduler else None
-    counts = _count(files, None, encoding, progress, n, cluster, ignore_case=fold, all_chars=all_chars)
     label = "letter" if n == 1 else "ngram"
     name = _name(files)
     bars = min(top or MAX_BARS, MAX_BARS)
+    from ..letters import NgramCounts
+    from ..spill import RunStore, default_budget
+    from .parsing import parse_size
+
+    budget = parse_size("--memory", memory) if memory is not None else default_budget()
+    with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
+        counted = _count(
+            files, None, encoding, progress, n, cluster, budget, store, ignore_case=fold, all_chars=all_chars
+        )
+        if not isinstance(counted, NgramCounts):
+            _write_spilled(
+                counted, label, percent, top, image, name, fmt, table_to, not no_header, memory, budget, store
+            )
+            return
+    counts = counted
 
     if compare_with is None:
         if image:
@@ -225,6 +261,7 @@ def letters(
             ignore_case=True,
             all_chars=all_chars,
         )
+        assert isinstance(other, NgramCounts)  # single letters, a histogram: never spilled
         cmp = compare_counts(counts, other)
         assert cmp.reference_counts is not None
         other_name = "standard input" if other_path == "-" else Path(other_path).name
@@ -252,6 +289,52 @@ def letters(
     emit_table(
         columns, rows[: top or None], fmt=fmt, output=table_to, header=not no_header, bar_column=bar_column, title=title
     )
+
+
+def _write_spilled(
+    counts: SpilledCounts,
+    label: str,
+    percent: bool,
+    top: int | None,
+    image: str | None,
+    name: str,
+    fmt: Format | None,
+    output: str | None,
+    header: bool,
+    memory: str | None,
+    budget: int,
+    store: RunStore,
+) -> None:
+    """Letter n-grams too many for memory, written block by block as they are read back from
+    disk: the chart of the first ones, TSV or JSON lines (a terminal's table would have to
+    hold them all)."""
+    from .output import note
+
+    runs = len(counts.table.counters[counts.n].runs)
+    size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
+    note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
+    if image:
+        shown = next(counts.blocks(min(top or MAX_BARS, MAX_BARS)))
+        _chart(
+            image,
+            shown.ngrams,
+            [(name, shown.percent.tolist())],
+            f"Letter {counts.n}-gram frequencies: {name}",
+            counts.n,
+        )
+        if fmt is None:
+            return
+    columns = [label, "count", *(["percent"] if percent else [])]
+    as_json = resolve_format(fmt, output) is Format.json
+    with io.atomic_output(output) as out:
+        first = True
+        for block in counts.blocks(top):
+            cols: list[list] = [block.ngrams, block.counts.tolist(), *([block.percent.tolist()] if percent else [])]
+            if as_json:
+                write_json_lines(out, columns, zip(*cols))
+            else:
+                io.write_tsv_columns(out, columns, cols, header=header and first)
+            first = False
 
 
 @app.command(
