@@ -207,19 +207,24 @@ def letters(
     name = _name(files)
     bars = min(top or MAX_BARS, MAX_BARS)
     from ..letters import NgramCounts
-    from ..spill import RunStore, default_budget
-    from .parsing import parse_size
 
-    budget = parse_size("--memory", memory) if memory is not None else default_budget()
-    with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
-        counted = _count(
-            files, None, encoding, progress, n, cluster, budget, store, ignore_case=fold, all_chars=all_chars
-        )
-        if not isinstance(counted, NgramCounts):
-            _write_spilled(
-                counted, label, percent, top, image, name, fmt, table_to, not no_header, memory, budget, store
+    if n == 1 or cluster is not None:  # a histogram of code points, or the cluster's count: no runs
+        counted = _count(files, None, encoding, progress, n, cluster, ignore_case=fold, all_chars=all_chars)
+    else:
+        from ..spill import RunStore, default_budget
+        from .parsing import parse_size
+
+        budget = parse_size("--memory", memory) if memory is not None else default_budget()
+        with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
+            counted = _count(
+                files, None, encoding, progress, n, None, budget, store, ignore_case=fold, all_chars=all_chars
             )
-            return
+            if not isinstance(counted, NgramCounts):
+                _write_spilled(
+                    counted, label, percent, top, image, name, fmt, table_to, not no_header, memory, budget, store
+                )
+                return
+    assert isinstance(counted, NgramCounts)
     counts = counted
 
     if compare_with is None:
