@@ -560,7 +560,12 @@ def _format_column(values: Sequence) -> Sequence[str]:
             joined = "".join(values)
             if not needs_escape(joined):
                 return values  # nothing to escape
+            if _APART not in joined:  # escaped all at once, then split where the cells were joined
+                return _APART.join(values).translate(_ESCAPE).split(_APART)
     return [format_cell(v) for v in values]
+
+
+_APART = "\x1f"  # the unit separator: no escape makes it, and text almost never holds it
 
 
 def write_tsv(stream: IO[str], columns: list[str], rows: Iterable[tuple], header: bool = True) -> None:

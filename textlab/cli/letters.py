@@ -26,7 +26,7 @@ from .options import (
     Top,
     writable,
 )
-from .output import emit_table, reading, resolve_format, write_json_lines
+from .output import emit_columns, emit_table, reading, resolve_format, write_json_lines
 
 if TYPE_CHECKING:
     from ..letters import Comparison, NgramCounts, SpilledCounts
@@ -236,13 +236,10 @@ def letters(
             if fmt is None:
                 return
         counts = counts.top(top)
-        if percent:
-            rows: list[tuple] = list(zip(counts.ngrams, counts.counts.tolist(), counts.percent.tolist()))
-            columns = [label, "count", "percent"]
-        else:
-            rows = list(zip(counts.ngrams, counts.counts.tolist()))
-            columns = [label, "count"]
-        emit_table(columns, rows, fmt=fmt, output=table_to, header=not no_header, bar_column="count")
+        columns = [label, "count", *(["percent"] if percent else [])]
+        data = [counts.ngrams, counts.counts.tolist(), *([counts.percent.tolist()] if percent else [])]
+        # held column by column: millions of n-grams are written at C speed, never made into rows
+        emit_columns(columns, data, fmt=fmt, output=table_to, header=not no_header, bar_column="count")
         return
 
     cmp: Comparison
