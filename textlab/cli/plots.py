@@ -12,7 +12,7 @@ from ..errors import DataError, EmptyInput
 from ..io import describe, table_headers
 from .app import command_app
 from .options import Encoding, Format, FormatOpt, Inputs, NoHeader, Progress, writable
-from .output import emit_table, note, reading, resolve_format, warn
+from .output import emit_columns, emit_table, note, reading, resolve_format, warn
 
 if TYPE_CHECKING:
     from ..ngrams import NgramTable
@@ -244,5 +244,4 @@ def zipf(
     labelled = ranked.labels is not None
     columns = ["rank", *([ranked.label or "label"] if labelled else []), ranked.quantity, "fitted"]
     data = [ranks.tolist(), *([ranked.labels] if labelled else []), ranked.values.tolist(), fit.predict(ranks).tolist()]
-    rows = list(zip(*data))
-    emit_table(columns, rows, fmt=fmt, output=None, header=not no_header)
+    emit_columns(columns, data, fmt=fmt, output=None, header=not no_header)  # by column: every word of a text
