@@ -189,10 +189,10 @@ class Vocabulary:
             keys, ids = keys[rest], ids[rest]
 
     def _grow(self, need: int) -> None:
-        if need * 4 <= len(self._table):  # load factor at most 1/4: short probe chains
+        if need * 2 <= len(self._table):  # load factor at most 1/2: probe chains stay short
             return
         old = self._table[self._table[:, 0] != 0]
-        while need * 4 > (1 << self._bits):
+        while need * 2 > (1 << self._bits):
             self._bits += 1
         self._table = np.zeros((1 << self._bits, 2), np.uint64)
         self._insert(old[:, 0], old[:, 1])
