@@ -189,14 +189,15 @@ def test_reading_by_columns_equals_reading_by_rows(tmp_path, run, unit):
     source = tmp_path / "t.txt"
     source.write_text(text)
     table = tmp_path / "t.tsv"
-    for orders in ("1-3", "2"):
-        r = run("ngrams", "--unit", unit, "--orders", orders, "--format", "tsv", str(source), "-o", str(table))
+    for orders, prob in (("1-3", []), ("2", []), ("1-3", ["--prob"]), ("2", ["--prob"])):
+        r = run("ngrams", "--unit", unit, "--orders", orders, *prob, "--format", "tsv", str(source), "-o", str(table))
         assert r.exit_code == 0, r.stderr
         with_order = table.read_text().startswith("order\t")
+        with_prob = bool(prob)  # a prob column last: not read, the counts say it
         rows = _read_rows(str(table), unit, "t")
-        readers = [_read_columns(str(table), unit, "t", with_order)]
+        readers = [_read_columns(str(table), unit, "t", with_order, with_prob)]
         if unit == "word":
-            readers.append(_read_word_bytes(str(table), with_order))
+            readers.append(_read_word_bytes(str(table), with_order, with_prob))
         for columns in readers:
             assert columns is not None
             assert columns.tokens == rows.tokens
@@ -226,6 +227,12 @@ def test_word_bytes_reader_counts_and_odd_tables(tmp_path):
     for odd in ("3\ta b\t1\n", "1\ta b\t1\n", "2\ta  b\t1\n", "x\ta\t1\n", "1\ta\t1\t\n"):
         table.write_text("order\tngram\tcount\n" + odd, newline="")
         assert _read_word_bytes(str(table), with_order=True) is None, odd
+    for odd in ("1\ta\t1\n", "1\ta\t1\t0.5\t\n", "1\ta\t1\t\n", "1\ta\tx\t0.5\n", "1\ta\t1\t0 5\n"):
+        table.write_text("order\tngram\tcount\tprob\n" + odd, newline="")
+        assert _read_word_bytes(str(table), with_order=True, with_prob=True) is None, odd
+    table.write_text("order\tngram\tcount\tprob\n1\ta\t5\t0.625\n2\ta b\t3\t1e-05\n1\tb\t3\t0.375\n")
+    t = _read_word_bytes(str(table), with_order=True, with_prob=True)
+    assert t is not None and t.counts.tolist() == [5, 3, 3] and np.array_equal(t.rows, [[0, -1], [0, 1], [1, -1]])
     table.write_text("order\tngram\tcount\n1\ta\t5\n2\ta b\t3\n1\tb\t2\n")
     t = _read_word_bytes(str(table), with_order=True)
     assert t is not None and t.order.tolist() == [1, 2, 1] and np.array_equal(t.rows, [[0, -1], [0, 1], [1, -1]])

@@ -398,12 +398,15 @@ def read_table(path: str, unit: str = "char") -> NgramTable:
 
     name = describe(path)
     header, _ = read_tsv(path, ["ngram", "count"])  # checks the header, names the file if it is not a table
-    if unit == "word" and header in (["ngram", "count"], ["order", "ngram", "count"]):
-        fast = _read_word_bytes(path, header[0] == "order")  # the big tables: millions of word n-grams
-        if fast is not None:
-            return fast
-    if header == ["ngram", "count"] or header == ["order", "ngram", "count"]:
-        fast = _read_columns(path, unit, name, with_order=header[0] == "order")
+    # `ngrams` writes [order] ngram count [prob]; the probabilities follow from the counts, so
+    # they are not read (a table of --prob is a model's table all the same)
+    with_order, with_prob = header[:1] == ["order"], header[-1:] == ["prob"]
+    if header == ["order"] * with_order + ["ngram", "count"] + ["prob"] * with_prob:
+        if unit == "word":
+            fast = _read_word_bytes(path, with_order, with_prob)  # the big tables: millions of word n-grams
+            if fast is not None:
+                return fast
+        fast = _read_columns(path, unit, name, with_order, with_prob)
         if fast is not None:
             return fast
     return _read_rows(path, unit, name)
@@ -437,10 +440,10 @@ def _read_rows(path: str, unit: str, name: str) -> NgramTable:
     return table_from_rows(unit, parsed())
 
 
-def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
-    """A word table (``ngram``, ``count``, and ``order`` first if ``with_order``) read from its
-    bytes with NumPy alone; None where that does not apply (escapes, other columns, odd
-    bytes), for the row reader to say what is wrong.
+def _read_word_bytes(path: str, with_order: bool = False, with_prob: bool = False) -> NgramTable | None:
+    """A word table (``ngram``, ``count``, ``order`` first if ``with_order``, ``prob`` last if
+    ``with_prob``, not read) read from its bytes with NumPy alone; None where that does not
+    apply (escapes, other columns, odd bytes), for the row reader to say what is wrong.
 
     The file is read in blocks of whole rows, each parsed by :func:`_word_rows` (the next
     ones on the worker threads, as NumPy releases the GIL) while this thread numbers the
@@ -452,7 +455,7 @@ def _read_word_bytes(path: str, with_order: bool = False) -> NgramTable | None:
     ids_parts: list[np.ndarray] = []
     size_parts: list[np.ndarray] = []
     count_parts: list[np.ndarray] = []
-    for rows in prefetch(lambda block: _word_rows(block, with_order), _row_blocks(path)):
+    for rows in prefetch(lambda block: _word_rows(block, with_order, with_prob), _row_blocks(path)):
         if rows is None:
             return None
         size, counts, words = rows
@@ -485,7 +488,9 @@ def _row_blocks(path: str) -> Iterator[bytes | None]:
         yield None
 
 
-def _word_rows(block: bytes | None, with_order: bool) -> tuple[np.ndarray, np.ndarray, HashedWords] | None:
+def _word_rows(
+    block: bytes | None, with_order: bool, with_prob: bool = False
+) -> tuple[np.ndarray, np.ndarray, HashedWords] | None:
     """A block of word-table rows parsed: each row's order (its number of words), its count, and
     all the words hashed; None if the block is not clean.
 
@@ -511,17 +516,20 @@ def _word_rows(block: bytes | None, with_order: bool) -> tuple[np.ndarray, np.nd
     if not np.array_equal(span_from[1:], span_to[:-1] + 1):
         return None  # a gap of two bytes or more
     after = arr[span_to]  # the one separator after each span
-    last = np.flatnonzero(after == 10)  # each row's last span: its count
+    last = np.flatnonzero(after == 10)  # each row's last span: its count (or its prob)
     tabs = np.flatnonzero(after == 9)
-    cells = 3 if with_order else 2
+    cells = 2 + with_order + with_prob
     if len(tabs) != (cells - 1) * len(last) or np.count_nonzero(after == 32) != n - len(tabs) - len(last):
         return None  # a row with other cells, or another control byte
     first = np.concatenate([[0], last[:-1] + 1])  # each row's first span
+    count = last - 1 if with_prob else last  # each row's count: one span, digits only
     tab = tabs.reshape(-1, cells - 1)
     if not np.array_equal(tab[:, -1], last - 1) or (with_order and not np.array_equal(tab[:, 0], first)):
         return None  # a tab out of place: the n-gram cell is every span between the tabs
-    size = last - first + 2 - cells  # the spans of a row: [order], the words, count
-    counts = _numbers(arr, span_from[last], span_to[last])
+    if with_prob and not np.array_equal(tab[:, -2], last - 2):
+        return None
+    size = last - first + 2 - cells  # the spans of a row: [order], the words, count, [prob]
+    counts = _numbers(arr, span_from[count], span_to[count])
     if counts is None or size.min() < 1:
         return None
     if with_order:
@@ -529,7 +537,7 @@ def _word_rows(block: bytes | None, with_order: bool) -> tuple[np.ndarray, np.nd
         if orders is None or not np.array_equal(size, orders):
             return None
     word = np.ones(n, bool)
-    word[last] = False
+    word[last] = word[count] = False
     if with_order:
         word[first] = False
     span_from, span_to = span_from[word], span_to[word]
@@ -594,13 +602,14 @@ def _lay_out(rows: np.ndarray, ids: np.ndarray, order: np.ndarray) -> None:
     rows.ravel()[flat] = ids
 
 
-def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTable | None:
+def _read_columns(path: str, unit: str, name: str, with_order: bool, with_prob: bool = False) -> NgramTable | None:
     """The table read a block at a time with no Python step per row; None if any block
-    is not clean (a row with other than two or three cells, a count that is not a whole
+    is not clean (a row with other cells than the header's, a count that is not a whole
     number in range, an escape, an order that disagrees), so the row reader can say where."""
     from .io import TextReader, unescape_cell
 
-    width = 3 if with_order else 2
+    at_gram = 1 if with_order else 0
+    width = at_gram + 2 + with_prob
     texts: list[str] = []
     counts: list[np.ndarray] = []
     orders: list[np.ndarray] = []
@@ -617,11 +626,11 @@ def _read_columns(path: str, unit: str, name: str, with_order: bool) -> NgramTab
         if "\r" in block or block.count("\t") != (width - 1) * block.count("\n"):
             return None
         cells = block[:-1].replace("\t", "\n").split("\n")
-        grams = cells[width - 2 :: width]
+        grams = cells[at_gram::width]
         if "\\" in block:
             grams = [unescape_cell(g) if "\\" in g else g for g in grams]
         try:  # int() of each string, in C through map: faster than NumPy's string-to-int cast
-            column = cells[width - 1 :: width]
+            column = cells[at_gram + 1 :: width]
             counts.append(np.fromiter(map(int, column), np.int64, len(column)))
             if with_order:
                 orders.append(np.fromiter(map(int, cells[0::width]), np.int64, len(column)))
