@@ -172,6 +172,9 @@ def test_merging_tables_one_at_a_time_and_past_the_budget_is_the_merge_in_memory
         r = run("ngrams", "--merge", "--unit", unit, *parts, *memory, "-o", str(tmp_path / "merged.tsv"))
         assert r.exit_code == 0, r.stderr
         assert (tmp_path / "merged.tsv").read_bytes().split(b"\n", 1)[1] == expected, memory
+    with_prob = [run("ngrams", "--merge", "--prob", "--unit", unit, *parts, *m) for m in ([], ["--memory", "64K"])]
+    assert with_prob[0].exit_code == with_prob[1].exit_code == 0, with_prob[1].stderr
+    assert with_prob[0].stdout == with_prob[1].stdout and "inf" not in with_prob[1].stdout  # P(w) = c(w) / all
 
 
 @pytest.mark.parametrize(

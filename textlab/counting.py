@@ -308,6 +308,7 @@ class NgramCounter:
         dense = isinstance(self.counter, DenseCounter)
         keys = self.packer.rows(rows.astype(np.uint32))
         self.counter.add_counted(keys.astype(np.intp) if dense else keys, counts)
+        self.total += int(counts.sum())  # n-grams counted, as if they had been fed
         if (
             self.spill is not None
             and isinstance(self.counter, SortingCounter)
@@ -325,8 +326,10 @@ class NgramCounter:
         rows = new_id[self.packer.unpack(keys)]
         self.counter = self._counter_for(self.packer)
         self._fit(int(new_id.max(initial=0)))
+        total = self.total  # the same n-grams, counted once
         if len(rows):
             self.add_rows(rows, counts.copy())
+        self.total = total
         runs, self.runs = self.runs, []
         for run in runs:
             packer = run.extra["packer"]
