@@ -191,3 +191,19 @@ def test_letter_ngrams_past_the_budget_are_the_table_in_memory(run, tmp_path, ar
     assert "sorted runs" in spilled.stderr  # it did spill
     assert spilled.stdout == held.stdout and held.stdout.count("\n") > 40
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("textlab-spill")]  # the runs are gone
+
+
+@pytest.mark.parametrize("command", [["letters", "-n", "4"], ["ngrams", "--unit", "word", "-n", "2"]])
+def test_a_spilled_top_is_shown_as_the_table_in_memory_is(run, tmp_path, command):
+    """--format table (a terminal's) with --top: a spilled count holds only those rows, and
+    shows them as the count in memory does, not as TSV."""
+    if command[0] == "letters":  # enough distinct letters that 4-grams are not counted densely
+        path = str(tmp_path / "es.txt")
+        Path(path).write_bytes(corpus_head("es", 300_000))
+    else:
+        path = text(tmp_path, words=40_000, vocabulary=5000)
+    args = [*command, "--format", "table", "--top", "8", path]
+    held, spilled = run(*args), run(*args, "--memory", "64K", "--tmp-dir", str(tmp_path))
+    assert held.exit_code == spilled.exit_code == 0, spilled.stderr
+    assert "sorted runs" in spilled.stderr and "\t" not in spilled.stdout
+    assert spilled.stdout == held.stdout

@@ -309,7 +309,7 @@ def _write_spilled(
 ) -> None:
     """Letter n-grams too many for memory, written block by block as they are read back from
     disk: the chart of the first ones, TSV or JSON lines (a terminal's table would have to
-    hold them all)."""
+    hold them all, unless --top keeps it to a few rows)."""
     from .output import note
 
     runs = len(counts.table.counters[counts.n].runs)
@@ -327,6 +327,15 @@ def _write_spilled(
         if fmt is None:
             return
     columns = [label, "count", *(["percent"] if percent else [])]
+    if top is not None and resolve_format(fmt, output) is Format.table:  # --top: few rows, the terminal's table
+        blocks = list(counts.blocks(top))
+        data = [
+            [g for b in blocks for g in b.ngrams],
+            [c for b in blocks for c in b.counts.tolist()],
+            *([[p for b in blocks for p in b.percent.tolist()]] if percent else []),
+        ]
+        emit_columns(columns, data, fmt=fmt, output=output, header=header, bar_column="count")
+        return
     as_json = resolve_format(fmt, output) is Format.json
     with io.atomic_output(output) as out:
         first = True

@@ -211,9 +211,19 @@ def _write_blocks(
     header: bool,
 ) -> None:
     """A table too big for memory, written block by block as it is read back from disk
-    (TSV or JSON lines: a terminal's table format would have to hold it all)."""
+    (TSV or JSON lines: a terminal's table format would have to hold it all, unless
+    --top keeps it to a few rows)."""
     from .. import io
 
+    if top is not None and resolve_format(fmt, output) is Format.table:
+        held: list[list] = [[] for _ in columns]
+        for block, probs in table.blocks(min_count, top, prob):
+            values = [block.order.tolist()] if multi else []
+            values += [block.ngrams, block.counts.tolist(), *([probs.tolist()] if probs is not None else [])]
+            for col, more in zip(held, values):
+                col += more
+        emit_columns(columns, held, fmt=fmt, output=output, header=header, bar_column="count")
+        return
     as_json = resolve_format(fmt, output) is Format.json
     if not prob and not as_json:
         _write_bytes((block for block, _ in table.blocks(min_count, top, prob)), columns, multi, output, header)
