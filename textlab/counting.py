@@ -295,9 +295,7 @@ class NgramCounter:
         if len(keys):
             self.total += len(keys)
             self.counter.add(keys)
-            counter = self.counter
-            if self.spill is not None and isinstance(counter, SortingCounter) and counter.nbytes > self.spill.limit:
-                self._write_run()
+            self._spill_if_full()
 
     def add_rows(self, rows: np.ndarray, counts: np.ndarray) -> None:
         """N-grams counted before, as an ``(m, n)`` array of ids (each row once) and their
@@ -309,12 +307,7 @@ class NgramCounter:
         keys = self.packer.rows(rows.astype(np.uint32))
         self.counter.add_counted(keys.astype(np.intp) if dense else keys, counts)
         self.total += int(counts.sum())  # n-grams counted, as if they had been fed
-        if (
-            self.spill is not None
-            and isinstance(self.counter, SortingCounter)
-            and self.counter.nbytes > self.spill.limit
-        ):
-            self._write_run()
+        self._spill_if_full()
 
     def renumber(self, new_id: np.ndarray) -> None:
         """Give id ``i`` the id ``new_id[i]`` in everything counted, on disk too: each run is
@@ -372,6 +365,13 @@ class NgramCounter:
         keys, counts = self.counter.table()
         here = iter([{"key": keys.astype(self.packer.dtype, copy=False), "count": counts}])
         yield from merged([on_disk(run) for run in self.runs] + [here], "key", add_up)
+
+    def _spill_if_full(self) -> None:
+        """A run written to disk once the table passes its share of the budget (a dense
+        counter's memory is fixed by its key space: it never spills)."""
+        counter = self.counter
+        if self.spill is not None and isinstance(counter, SortingCounter) and counter.nbytes > self.spill.limit:
+            self._write_run()
 
     def _write_run(self) -> None:
         assert self.spill is not None

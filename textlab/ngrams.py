@@ -264,50 +264,24 @@ def merge_tables(tables: Iterable[NgramTable], sort: bool = True) -> NgramTable:
     (a part taken away with :func:`negated`) are left out.  ``sort``: as in
     :func:`count_ngrams` (False: by token ids, ready to merge again).
     """
-    tables = list(tables)
-    if not tables:
-        raise UsageError("nothing to merge")
-    unit = tables[0].unit
-    if any(t.unit != unit for t in tables):
-        raise DataError("cannot merge character and word tables")
-    # Re-express every table's token ids in one shared token list.
-    remaps, tokens = _shared_tokens(tables)
-    width = max(t.rows.shape[1] for t in tables)
-    rows, orders, counts = [], [], []
-    for t, remap in zip(tables, remaps):
-        padded = np.full((len(t), width), -1, np.int64)
-        padded[:, : t.rows.shape[1]] = remap[t.rows]  # -1 maps to remap[-1] = -1
-        rows.append(padded)
-        orders.append(t.order)
-        counts.append(t.counts)
-    all_rows, all_orders, all_counts = np.concatenate(rows), np.concatenate(orders), np.concatenate(counts)
-    parts = []
-    for k in np.unique(all_orders).tolist():  # per order, one packed key per row: a sort of integers
-        at = np.flatnonzero(all_orders == k)
-        keys = pack_rows(all_rows[at, :k])
-        by_key = np.argsort(keys, kind="stable")
-        first = np.flatnonzero(np.concatenate([[True], keys[by_key][1:] != keys[by_key][:-1]]))
-        summed = np.add.reduceat(all_counts[at][by_key], first) if len(first) else all_counts[:0]
-        kept = summed != 0
-        parts.append((at[by_key[first]][kept], summed[kept]))
-    picked = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    total = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-    markers = tables[0].markers if all(t.markers == tables[0].markers for t in tables) else 0
-    merged = NgramTable(unit, all_orders[picked], all_rows[picked], total.astype(np.int64), tokens, markers)
-    return merged.sorted() if sort else merged
+    merged = merge_within(tables, None, None, sort)
+    assert isinstance(merged, NgramTable)  # no budget: nothing goes to disk
+    return merged
 
 
-def merge_within(tables: Iterable[NgramTable], memory: int | None, store: RunStore | None) -> NgramTable | SpilledTable:
+def merge_within(
+    tables: Iterable[NgramTable], memory: int | None, store: RunStore | None, sort: bool = True
+) -> NgramTable | SpilledTable:
     """:func:`merge_tables` with one table in memory at a time: each is added into one
     counter per order (read from the files one by one, they are never all held), and
     those counters write sorted runs to ``store`` past ``memory`` bytes, as counting
     does. Memory follows the distinct n-grams of the merged table (or the budget), and
-    the largest single table, not the sum of the inputs. The same table, in the same
-    order, as :func:`merge_tables` (ties in order of first appearance across the tables)."""
+    the largest single table, not the sum of the inputs."""
     spill = None
     counters: dict[int, NgramCounter] = {}
     index: dict[tuple[bool, str], int] = {}  # a counted table's marker is not the same text in the input
     unit = markers = None
+    width = 1
     for table in tables:
         if unit is None:
             unit, markers = table.unit, table.markers
@@ -317,6 +291,7 @@ def merge_within(tables: Iterable[NgramTable], memory: int | None, store: RunSto
         elif table.unit != unit:
             raise DataError("cannot merge character and word tables")
         markers = markers if table.markers == markers else 0
+        width = max(width, table.rows.shape[1])
         names = [(i < table.markers, tok) for i, tok in enumerate(table.tokens)]
         remap = np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64)
         for k in np.unique(table.order).tolist():
@@ -330,36 +305,17 @@ def merge_within(tables: Iterable[NgramTable], memory: int | None, store: RunSto
     counters = dict(sorted(counters.items()))
     tokens = [tok for _, tok in index]
     if not counters:  # tables with a header and no row: their merge has none either
-        return NgramTable(unit, np.zeros(0, np.int64), np.full((0, 1), -1, np.int64), np.zeros(0, np.int64), tokens)
+        empty = np.zeros(0, np.int64)
+        return NgramTable(unit, empty, np.full((0, width), -1, np.int64), empty, tokens, markers or 0)
     if spill is not None and any(c.spilled for c in counters.values()):
         from .spilled import SpilledTable
 
         return SpilledTable(unit, counters, tokens, spill.store, spill.limit)
     merged = _table_of(counters, unit, tokens, sort=False)
-    kept = merged.counts != 0  # n-grams whose counts add up to zero are left out, as merge_tables does
+    kept = merged.counts != 0  # n-grams whose counts add up to zero are left out
     merged = merged if kept.all() else merged.select(kept)
-    return NgramTable(merged.unit, merged.order, merged.rows, merged.counts, merged.tokens, markers or 0).sorted()
-
-
-def _shared_tokens(tables: list[NgramTable]) -> tuple[list[np.ndarray], list[str]]:
-    """One token list for several tables, in order of first appearance across them, and
-    for each table the new id of each of its ids (with -1, the padding, kept at -1)."""
-    markers = tables[0].markers
-    words = [t.tokens[markers:] for t in tables]
-    if tables[0].unit == "word" and all(t.markers == markers for t in tables):
-        # a word table's vocabulary can be large: numbered by Vocabulary's hashing, not a dict
-        vocab = Vocabulary()
-        ids = [vocab.encode(" ".join(w).encode("utf-8")) if w else np.zeros(0, np.int64) for w in words]
-        if all(len(i) == len(w) for i, w in zip(ids, words)):  # no token holds other whitespace
-            fixed = np.arange(markers)
-            remaps = [np.concatenate([fixed, i.astype(np.int64) + markers, [-1]]) for i in ids]
-            return remaps, tables[0].tokens[:markers] + list(vocab.words)
-    index: dict[tuple[bool, str], int] = {}  # a marker is not the same text in the input
-    remaps = []
-    for t in tables:
-        names = [(i < t.markers, tok) for i, tok in enumerate(t.tokens)]
-        remaps.append(np.array([index.setdefault(name, len(index)) for name in names] + [-1], np.int64))
-    return remaps, [tok for _, tok in index]
+    merged = NgramTable(merged.unit, merged.order, merged.rows, merged.counts, merged.tokens, markers or 0)
+    return merged.sorted() if sort else merged
 
 
 def table_from_rows(unit: str, ngrams: Iterable[tuple[int, str, int]]) -> NgramTable:

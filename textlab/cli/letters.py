@@ -26,7 +26,7 @@ from .options import (
     Top,
     writable,
 )
-from .output import emit_columns, emit_table, reading, resolve_format, write_json_lines
+from .output import emit_column_blocks, emit_columns, emit_table, note_spilled, reading
 
 if TYPE_CHECKING:
     from ..letters import Comparison, NgramCounts, SpilledCounts
@@ -307,14 +307,9 @@ def _write_spilled(
     budget: int,
     store: RunStore,
 ) -> None:
-    """Letter n-grams too many for memory, written block by block as they are read back from
-    disk: the chart of the first ones, TSV or JSON lines (a terminal's table would have to
-    hold them all, unless --top keeps it to a few rows)."""
-    from .output import note
-
-    runs = len(counts.table.counters[counts.n].runs)
-    size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
-    note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
+    """Letter n-grams too many for memory, read back from disk block by block: the chart of
+    the first ones, and the table (see :func:`emit_column_blocks`)."""
+    note_spilled(memory, budget, store, len(counts.table.counters[counts.n].runs))
     if image:
         shown = next(counts.blocks(min(top or MAX_BARS, MAX_BARS)))
         _chart(
@@ -327,25 +322,10 @@ def _write_spilled(
         if fmt is None:
             return
     columns = [label, "count", *(["percent"] if percent else [])]
-    if top is not None and resolve_format(fmt, output) is Format.table:  # --top: few rows, the terminal's table
-        blocks = list(counts.blocks(top))
-        data = [
-            [g for b in blocks for g in b.ngrams],
-            [c for b in blocks for c in b.counts.tolist()],
-            *([[p for b in blocks for p in b.percent.tolist()]] if percent else []),
-        ]
-        emit_columns(columns, data, fmt=fmt, output=output, header=header, bar_column="count")
-        return
-    as_json = resolve_format(fmt, output) is Format.json
-    with io.atomic_output(output) as out:
-        first = True
-        for block in counts.blocks(top):
-            cols: list[list] = [block.ngrams, block.counts.tolist(), *([block.percent.tolist()] if percent else [])]
-            if as_json:
-                write_json_lines(out, columns, zip(*cols))
-            else:
-                io.write_tsv_columns(out, columns, cols, header=header and first)
-            first = False
+    blocks = ([b.ngrams, b.counts.tolist(), *([b.percent.tolist()] if percent else [])] for b in counts.blocks(top))
+    emit_column_blocks(
+        columns, blocks, fmt=fmt, output=output, header=header, bounded=top is not None, bar_column="count"
+    )
 
 
 @app.command(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -24,7 +24,7 @@ from .options import (
     Top,
     Unit,
 )
-from .output import emit_columns, reading, resolve_format, write_json_lines
+from .output import emit_column_blocks, emit_columns, note_spilled, reading, resolve_format
 
 if TYPE_CHECKING:
     import numpy as np
@@ -127,11 +127,7 @@ def ngrams(
             multi = orders is not None
         columns = (["order"] if multi else []) + ["ngram", "count"] + (["prob"] if prob else [])
         if isinstance(table, SpilledTable):
-            from .output import note
-
-            runs = sum(len(c.runs) for c in table.counters.values())
-            size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
-            note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
+            note_spilled(memory, budget, store, sum(len(c.runs) for c in table.counters.values()))
             _write_blocks(table, columns, multi, min_count, top, prob, fmt, output, not no_header)
             return
         probs = table.probabilities() if prob else None
@@ -210,35 +206,19 @@ def _write_blocks(
     output: str | None,
     header: bool,
 ) -> None:
-    """A table too big for memory, written block by block as it is read back from disk
-    (TSV or JSON lines: a terminal's table format would have to hold it all, unless
-    --top keeps it to a few rows)."""
-    from .. import io
-
-    if top is not None and resolve_format(fmt, output) is Format.table:
-        held: list[list] = [[] for _ in columns]
-        for block, probs in table.blocks(min_count, top, prob):
-            values = [block.order.tolist()] if multi else []
-            values += [block.ngrams, block.counts.tolist(), *([probs.tolist()] if probs is not None else [])]
-            for col, more in zip(held, values):
-                col += more
-        emit_columns(columns, held, fmt=fmt, output=output, header=header, bar_column="count")
-        return
-    as_json = resolve_format(fmt, output) is Format.json
-    if not prob and not as_json:
+    """A table too big for memory, written block by block as it is read back from disk:
+    by NumPy's TSV writer where it can, else by :func:`emit_column_blocks`."""
+    kind = resolve_format(fmt, output)
+    if not prob and kind is not Format.json and not (top is not None and kind is Format.table):
         _write_bytes((block for block, _ in table.blocks(min_count, top, prob)), columns, multi, output, header)
         return
-    with io.atomic_output(output) as out:
-        first = True
+
+    def block_columns() -> Iterator[list[list]]:
         for block, probs in table.blocks(min_count, top, prob):
             cols: list[list] = [block.order.tolist()] if multi else []
-            cols += [block.ngrams, block.counts.tolist()]
-            if probs is not None:
-                cols.append(probs.tolist())
-            if as_json:
-                write_json_lines(out, columns, zip(*cols))
-            else:
-                io.write_tsv_columns(out, columns, cols, header=header and first)
-            first = False
-        if first and header and not as_json:  # every row filtered out: the header alone, as in memory
-            out.write("\t".join(columns) + "\n")
+            cols += [block.ngrams, block.counts.tolist(), *([probs.tolist()] if probs is not None else [])]
+            yield cols
+
+    emit_column_blocks(
+        columns, block_columns(), fmt=fmt, output=output, header=header, bounded=top is not None, bar_column="count"
+    )

@@ -6,11 +6,14 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from .. import io
 from .options import Format
 from .progress import Meter, wanted
+
+if TYPE_CHECKING:
+    from ..spill import RunStore
 
 # rich is imported where a table is drawn or a bar shown, not here: a command in a pipe
 # writes TSV and shows no bar, and need not pay for rich's import (about 60 ms).
@@ -113,6 +116,46 @@ def emit_columns(
             io.write_tsv_columns(out, columns, data, header=header)
         return
     emit_table(columns, list(zip(*data)), fmt=fmt, output=output, header=header, bar_column=bar_column, title=title)
+
+
+def note_spilled(memory: str | None, budget: int, store: RunStore, runs: int) -> None:
+    """Say that a count passed its budget (``memory``: the --memory given, if any) and is merged from disk."""
+    size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
+    note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
+
+
+def emit_column_blocks(
+    columns: list[str],
+    blocks: Iterable[Sequence[Sequence]],
+    *,
+    fmt: Format | None,
+    output: str | None,
+    header: bool = True,
+    bounded: bool = False,
+    bar_column: str | None = None,
+) -> None:
+    """A table read back a block at a time (each block its columns), as a count past its
+    budget is: streamed as TSV or JSON lines, the header alone if no block has a row. A
+    terminal's table has to hold every row, so it is drawn only when ``bounded`` (--top:
+    a few rows); otherwise the rows stream as TSV there too."""
+    kind = resolve_format(fmt, output)
+    if bounded and kind is Format.table:
+        held: list[list] = [[] for _ in columns]
+        for block in blocks:
+            for column, more in zip(held, block):
+                column += more
+        emit_columns(columns, held, fmt=fmt, output=output, header=header, bar_column=bar_column)
+        return
+    with io.atomic_output(output) as out:
+        first = True
+        for block in blocks:
+            if kind is Format.json:
+                write_json_lines(out, columns, zip(*block))
+            else:
+                io.write_tsv_columns(out, columns, block, header=header and first)
+            first = False
+        if first and header and kind is not Format.json:  # every row filtered out: the header alone
+            out.write("\t".join(columns) + "\n")
 
 
 def _rich_table(out, columns: list[str], rows: Sequence[tuple], bar_column: str | None, title: str | None) -> None:
