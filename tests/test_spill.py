@@ -57,7 +57,7 @@ def spilled_rows(table: SpilledTable, min_count: int, top: int | None, prob: boo
     [("word", [2], False), ("word", [1, 2, 3], True), ("char", [3, 5], False), ("char", [1, 6], True)],
 )
 def test_a_spilled_count_is_the_table_in_memory(tmp_path, unit, orders, boundaries):
-    path = text(tmp_path)
+    path = text(tmp_path, words=150_000)
     settings = dict(unit=unit, orders=orders, boundaries=boundaries)
     here = count_ngrams(TextReader([path]).chunks(), **settings)
     with RunStore(str(tmp_path)) as store:

@@ -14,6 +14,7 @@ each width).  A block's output is then one gather over both:
 from __future__ import annotations
 
 import itertools
+import threading
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
@@ -43,7 +44,7 @@ def digits(values: np.ndarray, end: bytes = b"") -> tuple[np.ndarray, np.ndarray
     out = np.empty(int(ends[-1]) + len(end) if len(ends) else 0, np.uint8)
     if end:
         out[ends] = end[0]
-    for w in np.unique(width).tolist():
+    for w in np.flatnonzero(np.bincount(width)).tolist():  # the widths there are (np.unique would sort)
         at = np.flatnonzero(width == w)
         places = _POWERS[w - 1 :: -1][:w]  # 10**(w-1) ... 1
         grid = (values[at, None] // places) % 10 + 48
@@ -178,16 +179,22 @@ class TableWriter:
         self.pool, (self.within_start, self.last_start), (self.within_len, self.last_len) = token_pool(
             data, lengths, [b" " if unit == "word" else b"", b"\t"]
         )
-        self._buffer: np.ndarray | None = None
+        self._buffers = threading.local()  # each thread's copy of the pool (see _sources)
 
     def write(self, out: IO[bytes], table: NgramTable, with_order: bool) -> None:
-        """The rows of ``table`` (sorted by order, as tables are) as ``[order\\t]ngram\\tcount`` lines."""
+        """The rows of ``table`` (sorted by order, as tables are) as ``[order\\t]ngram\\tcount`` lines.
+
+        The next blocks' bytes are made on the worker threads while this one is written:
+        the gathers that make them release the GIL, so a big table is written on both cores."""
+        from .tokens import prefetch
+
+        pieces: list[tuple[NgramTable, int]] = []
         for start in range(0, len(table), BLOCK_ROWS):
             block = table.select(slice(start, start + BLOCK_ROWS))  # slices: views, not copies
             bounds = [0, *(np.flatnonzero(np.diff(block.order)) + 1).tolist(), len(block)]
-            for a, b in itertools.pairwise(bounds):
-                if b > a:
-                    out.write(self._lines(block.select(slice(a, b)), int(block.order[a]), with_order).data)
+            pieces += [(block.select(slice(a, b)), int(block.order[a])) for a, b in itertools.pairwise(bounds) if b > a]
+        for lines in prefetch(lambda piece: self._lines(piece[0], piece[1], with_order), pieces):
+            out.write(lines.data)
 
     def _lines(self, table: NgramTable, k: int, with_order: bool) -> np.ndarray:
         """Rows of one order ``k`` as bytes.
@@ -217,12 +224,14 @@ class TableWriter:
         return segments(self._sources(numbers), starts, lengths)
 
     def _sources(self, numbers: np.ndarray) -> np.ndarray:
-        """The pool with this block's numbers after it: the pool is copied once, into a buffer
-        with room behind it that each block's numbers overwrite (the pool of a big vocabulary
-        is tens of megabytes: copied for every block, it would be written out again each time)."""
+        """The pool with this block's numbers after it: the pool is copied once per thread,
+        into a buffer with room behind it that each block's numbers overwrite (the pool of a
+        big vocabulary is tens of megabytes: copied for every block, it would be written out
+        again each time)."""
         base = len(self.pool)
-        if self._buffer is None or len(self._buffer) < base + len(numbers):
-            self._buffer = np.empty(base + max(len(numbers), 1 << 20), np.uint8)
-            self._buffer[:base] = self.pool
-        self._buffer[base : base + len(numbers)] = numbers
-        return self._buffer
+        buffer = getattr(self._buffers, "buffer", None)
+        if buffer is None or len(buffer) < base + len(numbers):
+            buffer = self._buffers.buffer = np.empty(base + max(len(numbers), 1 << 20), np.uint8)
+            buffer[:base] = self.pool
+        buffer[base : base + len(numbers)] = numbers
+        return buffer
