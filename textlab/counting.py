@@ -129,14 +129,16 @@ class KeyPacker:
             key = (key << kind(self.bits)) | rows[:, j].astype(kind)
         return key
 
-    def unpack(self, keys: np.ndarray) -> np.ndarray:
-        """The ``(m, n)`` array of ``uint32`` ids the keys were made from."""
+    def unpack(self, keys: np.ndarray, dtype: np.dtype | type = np.uint32) -> np.ndarray:
+        """The ``(m, n)`` array of ids (``uint32``, or ``dtype``) the keys were made from."""
         if self.raw:
-            return keys.view(">u4").reshape(-1, self.n).astype(np.uint32)
-        keys = keys.astype(np.uint64)
-        mask = np.uint64((1 << self.bits) - 1)
-        cols = [(keys >> np.uint64(self.bits * (self.n - 1 - j))) & mask for j in range(self.n)]
-        return np.stack(cols, axis=1).astype(np.uint32) if len(keys) else np.empty((0, self.n), np.uint32)
+            return keys.view(">u4").reshape(-1, self.n).astype(dtype)
+        out = np.empty((len(keys), self.n), dtype)
+        kind = keys.dtype.type
+        mask = kind((1 << self.bits) - 1)
+        for j in range(self.n):  # each column written in place: no temporaries of the whole table
+            np.bitwise_and(keys >> kind(self.bits * (self.n - 1 - j)), mask, out=out[:, j], casting="unsafe")
+        return out
 
 
 def pack_rows(rows: np.ndarray) -> np.ndarray:
@@ -360,12 +362,18 @@ class NgramCounter:
         """Whether part of the table is on disk (then read it with :meth:`key_blocks`)."""
         return bool(self.runs)
 
-    def result(self) -> tuple[np.ndarray, np.ndarray]:
-        """The distinct n-grams as an ``(m, n)`` array of ids (sorted), and their counts."""
+    def result(self, by_count: bool = False, dtype: np.dtype | type = np.uint32) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct n-grams as an ``(m, n)`` array of ids (``dtype``), and their counts: in
+        the order of their ids, or ``by_count``, most frequent first (ties in the order of ids)."""
         if self.runs:
             raise RuntimeError("the table is on disk: read it with key_blocks()")
         keys, counts = self.counter.table()
-        return self.packer.unpack(keys), counts.copy()
+        if by_count and len(counts):
+            order = stable_argsort(int(counts.max()) - counts)
+            keys, counts = keys.take(order), counts.take(order)
+        else:
+            counts = counts.copy()
+        return self.packer.unpack(keys, dtype), counts
 
     def key_blocks(self, rows: int) -> Iterator[dict[str, np.ndarray]]:
         """The whole table, on disk and in memory, as blocks of (``key``, ``count``) in key

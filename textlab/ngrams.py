@@ -237,6 +237,10 @@ def _feed(counters: dict[int, NgramCounter], stream: Iterable[tuple[np.ndarray, 
 
 def _table_of(counters: dict[int, NgramCounter], unit: str, tokens: list[str], sort: bool) -> NgramTable:
     """The counters' tables, in memory, as one table of every order."""
+    if sort and len(counters) == 1:  # one order: sorted by count as it is unpacked, no copies to re-order
+        ((k, counter),) = counters.items()
+        rows, counts = counter.result(by_count=True, dtype=np.int64)
+        return NgramTable(unit, np.full(len(counts), k, np.int64), rows, counts, tokens, markers=2)
     orders = list(counters)
     width = max(orders)
     parts = []
