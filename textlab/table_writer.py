@@ -132,7 +132,7 @@ def segments(source: np.ndarray, starts: list[np.ndarray], lengths: list[np.ndar
     size = int(first[-1] + length[-1]) if len(length) else 0
     index = np.repeat(start - first.astype(kind), length)
     index += np.arange(size, dtype=kind)  # each segment's bytes: its start, +1, +2, ...
-    return source[index]
+    return np.take(source, index)  # half the time of source[index] with 32-bit indices
 
 
 def token_pool(
