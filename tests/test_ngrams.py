@@ -78,6 +78,31 @@ def test_vocabulary_matches_a_dict():
     assert v.words == [w.decode() for w in expected]
 
 
+def test_words_looked_up_in_a_frozen_copy_get_the_ids_of_a_plain_lookup(monkeypatch):
+    # hashed_lines looks each piece up on a worker thread in the vocabulary's last frozen copy,
+    # two pieces ahead: words added since must be found again, new words numbered in order
+    import textlab.vocab
+
+    from textlab.tokens import hashed_lines, word_chunks
+
+    monkeypatch.setattr(textlab.vocab, "FROZEN_BYTES", 1 << 30)
+    text = corpus_bytes("en")
+    pieces = [text[i : i + 20_011] for i in range(0, len(text), 20_011)]
+    plain = Vocabulary()
+    expected = np.concatenate([plain.encode(piece) for piece in word_chunks(pieces)])
+    v = Vocabulary()
+    stale = 0
+    parts = []
+    for hashed, _ in hashed_lines(pieces, vocab=v):
+        before = len(v.words)
+        parts.append(v.encode(hashed))
+        if hashed.known is not None:  # missing from the copy, but added before this piece
+            stale += int((parts[-1][~hashed.known[0]] < before).sum())
+    assert stale > 0  # some words were added after the copy a piece was looked up in
+    assert np.concatenate(parts).tolist() == expected.tolist()
+    assert v.words == plain.words
+
+
 def test_boundaries_wrap_words_and_lines():
     t = count_ngrams([b"the cat, the hat"], n=2, letters_only=True, boundaries=True)
     assert table_dict(t) == {"^t": 2, "th": 2, "he": 2, "e$": 2, "^c": 1, "ca": 1, "at": 2, "t$": 2, "^h": 1, "ha": 1}

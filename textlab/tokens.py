@@ -140,20 +140,29 @@ def word_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def hashed_lines(
-    chunks: Iterable[bytes], ignore_case: bool = False, text_starts_a_line: bool = False, every_piece: bool = False
+    chunks: Iterable[bytes],
+    ignore_case: bool = False,
+    text_starts_a_line: bool = False,
+    every_piece: bool = False,
+    vocab: Vocabulary | None = None,
 ) -> Iterator[tuple[HashedWords, np.ndarray]]:
     """The words of a text, hashed a piece at a time, and for each word whether a new
     line starts with it (across piece boundaries; pieces without words are skipped,
     unless ``every_piece``: then they come too, with no words, for their newlines).
 
-    The next pieces are hashed on the worker threads while the caller uses this one.
+    The next pieces are hashed on the worker threads while the caller uses this one,
+    and looked up in ``vocab`` there too (``HashedWords.known``): the caller's
+    ``vocab.encode`` then only adds the words that were not in it yet.
     """
     newline_pending = text_starts_a_line  # the previous piece ended with a newline after its last word
 
     def prepare(piece: bytes) -> HashedWords:
         if ignore_case:
             piece = piece.lower() if piece.isascii() else piece.decode("utf-8").lower().encode("utf-8")
-        return hash_words(piece)
+        hashed = hash_words(piece)
+        if vocab is not None:
+            hashed.known = vocab.known(hashed.keys)
+        return hashed
 
     for hashed in prefetch(prepare, word_chunks(chunks)):
         piece = hashed.chunk
@@ -190,7 +199,7 @@ def word_stream(
     seg = Segmenter(boundaries)
     pending = 0  # newlines since the last word
     seen_words = False
-    for hashed, newline_before in hashed_lines(chunks, ignore_case, every_piece=blank_lines):
+    for hashed, newline_before in hashed_lines(chunks, ignore_case, every_piece=blank_lines, vocab=vocab):
         ids = (vocab.encode(hashed) + 2).astype(np.uint32)
         # A separator placeholder (member False) before each word that starts a new line.
         breaks = np.flatnonzero(newline_before)

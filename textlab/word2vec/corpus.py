@@ -69,7 +69,7 @@ def read_corpus(
     offset = 0
     spill = _IdsFile(ids_file) if ids_file is not None else None
     try:
-        for hashed, first_of_line in hashed_lines(chunks, text_starts_a_line=True):
+        for hashed, first_of_line in hashed_lines(chunks, text_starts_a_line=True, vocab=vocab):
             ids = vocab.encode(hashed).astype(np.int32)
             starts.append(np.flatnonzero(first_of_line) + offset)
             parts.append(ids)
