@@ -82,7 +82,6 @@ def test_words_looked_up_in_a_frozen_copy_get_the_ids_of_a_plain_lookup(monkeypa
     # hashed_lines looks each piece up on a worker thread in the vocabulary's last frozen copy,
     # two pieces ahead: words added since must be found again, new words numbered in order
     import textlab.vocab
-
     from textlab.tokens import hashed_lines, word_chunks
 
     monkeypatch.setattr(textlab.vocab, "FROZEN_BYTES", 1 << 30)
