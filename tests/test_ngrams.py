@@ -78,13 +78,11 @@ def test_vocabulary_matches_a_dict():
     assert v.words == [w.decode() for w in expected]
 
 
-def test_words_looked_up_in_a_frozen_copy_get_the_ids_of_a_plain_lookup(monkeypatch):
+def test_words_looked_up_in_a_frozen_copy_get_the_ids_of_a_plain_lookup():
     # hashed_lines looks each piece up on a worker thread in the vocabulary's last frozen copy,
     # two pieces ahead: words added since must be found again, new words numbered in order
-    import textlab.vocab
     from textlab.tokens import hashed_lines, word_chunks
 
-    monkeypatch.setattr(textlab.vocab, "FROZEN_BYTES", 1 << 30)
     text = corpus_bytes("en")
     pieces = [text[i : i + 20_011] for i in range(0, len(text), 20_011)]
     plain = Vocabulary()
