@@ -54,7 +54,7 @@ def word_spans(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     word = np.zeros(len(b) + 2, bool)  # padded with a separator at each end
     np.greater(b, 32, out=word[1:-1])  # the separators are exactly the bytes 0..32
     edges = np.flatnonzero(word[1:] != word[:-1])
-    return edges[0::2], edges[1::2]
+    return edges[0::2].copy(), edges[1::2].copy()  # contiguous: every later step on them is faster
 
 
 def hash_spans(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -66,8 +66,8 @@ def hash_spans(b: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarra
     """
     eight = np.ndarray(len(b) - 7, "<u8", b, strides=(1,))  # eight[i] = bytes i..i+7
     size = ends - starts
-    keys = eight[starts]
-    keys &= _LOW_BYTES[np.minimum(size, 8)]
+    keys = eight.take(starts)  # take: twice as fast as eight[starts] here
+    keys &= _LOW_BYTES.take(np.minimum(size, 8))
     longer = np.flatnonzero(size > 8)
     done = 8
     while len(longer):  # one round per further 8 bytes, over the words that long
