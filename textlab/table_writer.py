@@ -211,14 +211,14 @@ class TableWriter:
             numbers = np.concatenate([count_digits, order_field])
             starts.append(np.full(m, base + len(count_digits)))
             lengths.append(np.full(m, len(order_field)))
-        rows = table.rows[:, :k]
         for j in range(k):
+            column = np.ascontiguousarray(table.rows[:, j])  # take: faster than fancy indexing, on contiguous ids
             if j < k - 1:
-                starts.append(self.within_start[rows[:, j]])
-                lengths.append(self.within_len[rows[:, j]])
+                starts.append(self.within_start.take(column))
+                lengths.append(self.within_len.take(column))
             else:
-                starts.append(self.last_start[rows[:, j]])
-                lengths.append(self.last_len[rows[:, j]])
+                starts.append(self.last_start.take(column))
+                lengths.append(self.last_len.take(column))
         starts.append(base + np.cumsum(count_width) - count_width)
         lengths.append(count_width)
         return segments(self._sources(numbers), starts, lengths)

@@ -139,7 +139,7 @@ def _texts(chunk: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
     # position in ``chunk`` of every output byte: a run start..end per word (and one for the newline)
     shift = np.repeat(starts - (stops - lengths - 1), lengths + 1)
     where = np.arange(int(stops[-1])) + shift
-    out = np.frombuffer(chunk, np.uint8)[np.minimum(where, len(chunk) - 1)]
+    out = np.frombuffer(chunk, np.uint8).take(np.minimum(where, len(chunk) - 1))
     out[stops - 1] = 10
     # words never hold a newline (it separates them), so the split is exact
     return out.tobytes().decode("utf-8", errors="replace").split("\n")[:-1]
