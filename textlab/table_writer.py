@@ -22,8 +22,10 @@ import numpy as np
 if TYPE_CHECKING:
     from .ngrams import NgramTable
 
-#: Rows a block: its index arrays take about 60 bytes a row.
-BLOCK_ROWS = 1 << 18
+#: Rows a block: its index arrays take about 60 bytes a row, so a block's arrays stay in the
+#: cores' caches (1 MB here). farm-bench of a 1.8 M-row word bigram count, whole command:
+#: blocks of 2**16 rows 0.88x the time of 2**18, 2**14 0.93x of 2**16, 2**12 no faster.
+BLOCK_ROWS = 1 << 14
 
 _POWERS = 10 ** np.arange(19, dtype=np.int64)
 
