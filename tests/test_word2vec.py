@@ -91,15 +91,18 @@ def per_pair_updates(w_in, w_out, batch, alpha, cbow):
 
 
 @pytest.mark.parametrize("cbow", [False, True])
-def test_batched_update_equals_the_per_pair_formulas(cbow):
+@pytest.mark.parametrize(
+    "centres", [12, 16, 5]
+)  # skip-gram takes them 8 at a time: part of a group, whole ones, less than one
+def test_batched_update_equals_the_per_pair_formulas(cbow, centres):
     rng = np.random.default_rng(3)
     w_in, w_out = rng.normal(size=(20, 4)).astype(np.float32), rng.normal(size=(20, 4)).astype(np.float32)
     batch = toy_batch(
         3,
-        rng.integers(1, 4, 12).tolist(),
-        sorted(rng.integers(0, 3, 12).tolist()),
-        rng.integers(0, 20, 12).tolist(),
-        rng.integers(0, 20, (12, 2)).tolist(),
+        rng.integers(1, 4, centres).tolist(),
+        sorted(rng.integers(0, 3, centres).tolist()),
+        rng.integers(0, 20, centres).tolist(),
+        rng.integers(0, 20, (centres, 2)).tolist(),
     )
     update = (cbow_update if cbow else skipgram_update)(w_in, w_out, batch, 0.1, cap=None)
     d_in, d_out, loss = per_pair_updates(w_in, w_out, batch, 0.1, cbow)
