@@ -155,14 +155,24 @@ def _band(s: np.ndarray, group: int, width: int, k1: int) -> np.ndarray:
     return as_strided(s, shape=(s.shape[0], group, width, k1), strides=(s0, s1 + k1 * s2, s1, s2))
 
 
-def _spread(d_centre: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``out[n + t] += d_centre[n]`` wherever ``mask[n, t]``: each centre's update to its context words."""
-    m, width = mask.shape
-    out = np.zeros((m + width - 1, d_centre.shape[1]), d_centre.dtype)
-    for t in range(width):
-        if t != width // 2:  # the centre is not its own context
-            np.add(out[t : t + m], d_centre, out=out[t : t + m], where=mask[:, t, None])
+def _at_positions(per_group: np.ndarray, group: int) -> np.ndarray:
+    """Each group's rows (``groups x (group + reach) x dim``, its window words' updates) added
+    up by position in the mini-batch: the groups overlap by ``reach`` words, so each group's
+    first ``group`` rows are added at once, then its last ``reach`` a row at a time."""
+    groups, span, dim = per_group.shape
+    out = np.zeros((groups * group + span - group, dim), per_group.dtype)
+    out[: groups * group].reshape(groups, group, dim)[...] += per_group[:, :group]
+    for r in range(span - group):
+        out[group + r : group + r + groups * group : group] += per_group[:, group + r]
     return out
+
+
+def _padded(a: np.ndarray, rows: int) -> np.ndarray:
+    """``a`` with zero rows after it, up to ``rows``: whole groups for a block's last mini-batch
+    (the missing centres have no pairs)."""
+    if len(a) == rows:
+        return a
+    return np.concatenate([a, np.zeros((rows - len(a),) + a.shape[1:], a.dtype)])
 
 
 def skipgram_update(
@@ -184,32 +194,23 @@ def skipgram_update(
     mask = batch.pairs()
     groups = -(-m // GROUP)
     padded = groups * GROUP
-    E = np.take(w_in, batch.words, axis=0)  # every window word's input vector (np.take: 1.7x faster for rows)
+    # every window word's input vector (np.take: 1.7x faster for rows)
+    E = _padded(np.take(w_in, batch.words, axis=0), padded + 2 * w)
     targets, label, use = _targets(batch)
     k1 = targets.shape[1]
-    U = np.take(w_out, targets, axis=0)  # m x (1+K) x dim
-    if padded > m:  # a block's last mini-batch: whole groups, the missing centres without pairs
-        E = np.concatenate([E, np.zeros((padded - m, dim), E.dtype)])
-        U = np.concatenate([U, np.zeros((padded - m, k1, dim), U.dtype)])
+    U = _padded(np.take(w_out, targets, axis=0), padded)  # m x (1+K) x dim
     X = _groups(E, groups, GROUP, GROUP + 2 * w)  # groups x (G + 2w) x dim
     V = U.reshape(groups, GROUP * k1, dim)  # groups x G(1+K) x dim
     products = X @ V.transpose(0, 2, 1)  # x · v of every reached word and output word of a group
     score = _band(products, GROUP, width, k1).reshape(padded, width, k1)[:m]  # m x width x (1+K)
     g, total_loss = _gradient(score, label, [mask[:, :, None], use[:, None, :]], alpha, loss)
     band = np.zeros_like(products)
-    if padded > m:
-        g = np.concatenate([g, np.zeros((padded - m, width, k1), g.dtype)])
-    _band(band, GROUP, width, k1)[...] = g.reshape(groups, GROUP, width, k1)
+    _band(band, GROUP, width, k1)[...] = _padded(g, padded).reshape(groups, GROUP, width, k1)
     d_u = (band.transpose(0, 2, 1) @ X).reshape(padded, k1, dim)[:m]  # v += Σ g x
     d_x = band @ V  # x += Σ g v, per reached word of each group
     # memory: U, d_u and the summed rows are megabytes each, in every worker; U goes before the sums are made
     del U, V
-    # the groups overlap by 2w words: add each group's first G rows, then its last 2w one row at a time
-    at_position = np.zeros((padded + 2 * w, dim), E.dtype)
-    at_position[:padded].reshape(groups, GROUP, dim)[...] += d_x[:, :GROUP]
-    for r in range(2 * w):
-        at_position[GROUP + r : GROUP + r + padded : GROUP] += d_x[:, GROUP + r]
-    in_rows, in_delta = summed_rows(batch.words, at_position[: m + 2 * w], cap)
+    in_rows, in_delta = summed_rows(batch.words, _at_positions(d_x, GROUP)[: m + 2 * w], cap)
     out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
@@ -217,13 +218,22 @@ def skipgram_update(
 def cbow_update(
     w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True
 ) -> Update:
-    """CBOW: the mean x of the context words' input vectors predicts the centre's output vector u."""
+    """CBOW: the mean x of the context words' input vectors predicts the centre's output vector u.
+
+    The means and the spread of their updates back to the context words are products with
+    the pairs' mask, taken ``GROUP`` centres at a time as in skip-gram."""
     w, m = batch.window, len(batch.reach)
+    width = 2 * w + 1
     mask = batch.pairs()
-    X = windows(np.take(w_in, batch.words, axis=0), m, 2 * w + 1)
+    groups = -(-m // GROUP)
+    padded = groups * GROUP
+    X = _groups(_padded(np.take(w_in, batch.words, axis=0), padded + 2 * w), groups, GROUP, GROUP + 2 * w)
+    # which reached word of a group is a context word of which of its centres (1) or not (0)
+    pairs = np.zeros((groups, GROUP + 2 * w, GROUP), np.float32)
+    _band(pairs, GROUP, width, 1)[..., 0] = _padded(mask, padded).reshape(groups, GROUP, width)
     size = mask.sum(axis=1)
     # m x dim: the mean (divided by float32 counts: an integer divisor would make h, and all after it, float64)
-    h = (mask[:, None, :].astype(np.float32) @ X)[:, 0] / np.maximum(size, 1).astype(np.float32)[:, None]
+    h = (pairs.transpose(0, 2, 1) @ X).reshape(padded, -1)[:m] / np.maximum(size, 1).astype(np.float32)[:, None]
     targets, label, use = _targets(batch)
     use &= (size > 0)[:, None]  # a centre alone on its line has no context
     U = np.take(w_out, targets, axis=0)
@@ -234,5 +244,6 @@ def cbow_update(
     d_u = g[:, :, None] * h[:, None, :]  # v += g h
     out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
     del d_u
-    in_rows, in_delta = summed_rows(batch.words, _spread(d_h, mask), cap)
+    spread = pairs @ _padded(d_h, padded).reshape(groups, GROUP, -1)  # to every context word of each centre
+    in_rows, in_delta = summed_rows(batch.words, _at_positions(spread, GROUP)[: m + 2 * w], cap)
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int((size > 0).sum()))
