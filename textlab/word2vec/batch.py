@@ -202,15 +202,18 @@ def skipgram_update(
     X = _groups(E, groups, GROUP, GROUP + 2 * w)  # groups x (G + 2w) x dim
     V = U.reshape(groups, GROUP * k1, dim)  # groups x G(1+K) x dim
     products = X @ V.transpose(0, 2, 1)  # x · v of every reached word and output word of a group
-    score = _band(products, GROUP, width, k1).reshape(padded, width, k1)[:m]  # m x width x (1+K)
-    g, total_loss = _gradient(score, label, [mask[:, :, None], use[:, None, :]], alpha, loss)
+    score = _band(products, GROUP, width, k1).reshape(padded, width, k1)[:m]  # m x width x (1+K) (a copy)
     band = np.zeros_like(products)
+    del products
+    g, total_loss = _gradient(score, label, [mask[:, :, None], use[:, None, :]], alpha, loss)
     _band(band, GROUP, width, k1)[...] = _padded(g, padded).reshape(groups, GROUP, width, k1)
-    d_u = (band.transpose(0, 2, 1) @ X).reshape(padded, k1, dim)[:m]  # v += Σ g x
+    # memory: U, d_u and d_x are megabytes each, in every worker: each goes as soon as it can
     d_x = band @ V  # x += Σ g v, per reached word of each group
-    # memory: U, d_u and the summed rows are megabytes each, in every worker; U goes before the sums are made
     del U, V
+    d_u = (band.transpose(0, 2, 1) @ X).reshape(padded, k1, dim)[:m]  # v += Σ g x
+    del band
     in_rows, in_delta = summed_rows(batch.words, _at_positions(d_x, GROUP)[: m + 2 * w], cap)
+    del d_x
     out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
