@@ -173,10 +173,12 @@ class DenseCounter:
 
 
 def workers() -> ThreadPoolExecutor:
-    """Two threads: NumPy's sort releases the GIL, so chunks sort on both cores."""
+    """Two threads for the work of the next chunks or blocks (hashing words and looking them
+    up, making a table's bytes): NumPy releases the GIL inside each call on a big array, so
+    they run on the other core while this thread goes on."""
     global _pool
     if _pool is None:
-        # imported here: concurrent.futures brings logging (6 ms), and letters never sorts
+        # imported here: concurrent.futures brings logging (6 ms), and letters never needs it
         from concurrent.futures import ThreadPoolExecutor
 
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="textlab-count")
