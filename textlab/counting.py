@@ -193,7 +193,7 @@ def _run_lengths(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(keys):
         return keys, np.empty(0, np.int64)
     first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    return keys[first], np.diff(first, append=len(keys)).astype(np.int64)
+    return keys[first], np.diff(first, append=len(keys))
 
 
 class SortingCounter:
@@ -209,7 +209,10 @@ class SortingCounter:
         self.keys = np.empty(0, dtype)
         self.counts = np.empty(0, np.int64)
         self.merge_keys = merge_keys  # fewer under a memory budget: a merge holds about 3x its keys
-        self._waiting: list[np.ndarray] = []
+        # The waiting keys, copied in as they come, sorted in place: room for merge_keys is asked
+        # for at once, and memory is only taken as it is written (the pages of a big block come
+        # when first touched), so there is no concatenated copy of the chunks and no regrowing.
+        self._waiting = np.empty(0, dtype)
         self._waiting_keys = 0
 
     @property
@@ -218,32 +221,39 @@ class SortingCounter:
         return self.keys.nbytes + self.counts.nbytes + self._waiting_keys * self.keys.itemsize
 
     def add(self, keys: np.ndarray) -> None:
-        self._waiting.append(keys)
-        self._waiting_keys += len(keys)
-        if self._waiting_keys > self.merge_keys and self._waiting_keys > MERGE_TABLE_RATIO * len(self.keys):
+        have, need = self._waiting_keys, self._waiting_keys + len(keys)
+        if need > len(self._waiting):
+            room = np.empty(max(need, 2 * len(self._waiting), self.merge_keys + len(keys)), self.keys.dtype)
+            room[:have] = self._waiting[:have]
+            self._waiting = room
+        self._waiting[have:need] = keys
+        self._waiting_keys = need
+        if need > self.merge_keys and need > MERGE_TABLE_RATIO * len(self.keys):
             self._merge()
 
     def add_counted(self, keys: np.ndarray, counts: np.ndarray) -> None:
         self._merge((keys.astype(self.keys.dtype), counts))
 
     def table(self) -> tuple[np.ndarray, np.ndarray]:
-        """The keys seen, sorted, and their counts."""
+        """The keys seen, sorted, and their counts (the room for waiting keys is let go)."""
         self._merge()
+        self._waiting = np.empty(0, self.keys.dtype)
         return self.keys, self.counts
 
     def repack(self, convert: Callable[[np.ndarray], np.ndarray], dtype: np.dtype) -> None:
         """Rewrite every key, counted or waiting, as ``convert`` does (keeping their order)."""
         self.keys = convert(self.keys).astype(dtype, copy=False)
-        self._waiting = [convert(keys).astype(dtype, copy=False) for keys in self._waiting]
+        waiting = np.empty(len(self._waiting), dtype)
+        waiting[: self._waiting_keys] = convert(self._waiting[: self._waiting_keys])
+        self._waiting = waiting
 
     def _merge(self, counted: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         parts = [(self.keys, self.counts)] if len(self.keys) else []
-        if self._waiting:
-            waiting = np.concatenate(self._waiting) if len(self._waiting) > 1 else self._waiting[0].copy()
-            self._waiting, self._waiting_keys = [], 0
+        if self._waiting_keys:
+            waiting = self._waiting[: self._waiting_keys]
             waiting.sort()
-            parts.append(_run_lengths(waiting))
-            del waiting
+            parts.append(_run_lengths(waiting))  # copies out of the room, which the next keys reuse
+            self._waiting_keys = 0
         if counted is not None:
             parts.append(counted)
         if len(parts) == 1 and counted is None:
