@@ -105,7 +105,7 @@ def ngrams(
     up with --merge, so a big corpus can be counted in parts; --scheduler
     counts the parts on a Dask cluster, with the same table as a result.
     """
-    from ..malloc import reusing_big_blocks
+    from ..malloc import one_heap, reusing_big_blocks
     from ..spill import RunStore, default_budget
     from ..spilled import SpilledTable
     from .parsing import parse_orders, parse_size
@@ -114,6 +114,7 @@ def ngrams(
     # counting makes and drops arrays of tens of megabytes, chunk after chunk: served from the
     # heap rather than each a fresh mmap (a page fault per 4 KB), the count takes 0.87x the time
     reusing_big_blocks(64 << 20)
+    one_heap()
     table: NgramTable | SpilledTable
     with RunStore(tmp_dir) as store:  # the runs of a count past --memory, removed however the command ends
         if merge:
