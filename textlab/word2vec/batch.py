@@ -50,8 +50,9 @@ from .rows import summed_rows
 #: Scores beyond this are left alone (gensim's and the C tool's MAX_EXP).
 MAX_SCORE = 6.0
 
-#: Skip-gram's centres whose products are taken together (see skipgram_update). Measured per
-#: product on a batch of 1,024: 8 about as fast as 4 and 16, and 2.3x faster than one at a time.
+#: Skip-gram's centres whose products are taken together (see skipgram_update). Measured on a
+#: batch of 1,024: the scores' product with 8 about as fast as with 4 or 16, 2.3x faster than
+#: one centre at a time; the two gradient products 1.3x and 1.9x.
 GROUP = 8
 
 
@@ -181,12 +182,12 @@ def skipgram_update(
     """Skip-gram: each context word's input vector x predicts the centre's output vector u.
 
     Taken ``GROUP`` centres at a time: the G + 2*window words they reach against their
-    G * (1+K) output words is one product of a reasonable size (26 x 100 by 100 x 48),
+    G * (1+K) output words is one product of a reasonable size (18 x 100 by 100 x 48),
     where one centre at a time is 11 x 100 by 100 x 6: a matrix product that small costs
     more in the call than in the arithmetic. Of the group's scores only the band where word
     and output word belong to the same centre is kept (``_band``); the gradient is put back
     in the same band of zeros, and the two products with it give every output word's update
-    and every window word's. 1.3x the arithmetic of one centre at a time, 0.83x the time of
+    and every window word's. 1.6x the arithmetic of one centre at a time, 0.83x the time of
     a mini-batch (measured batch by batch, alternating, on Webster's text).
     """
     w, m = batch.window, len(batch.reach)
