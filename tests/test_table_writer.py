@@ -30,7 +30,13 @@ TEXT = "the cat\tsat on a\\b mat ñandú 日本\nthe cat ran\r\nuna vez\x00 más
 
 @pytest.mark.parametrize("unit", ["word", "char"])
 @pytest.mark.parametrize("orders", [[2], [1, 2, 3]])
-def test_bytes_and_cells_agree(unit, orders):
+@pytest.mark.parametrize("threads", [True, False])  # False: a pool too big to copy per thread
+def test_bytes_and_cells_agree(unit, orders, threads, monkeypatch):
+    import textlab.table_writer
+
+    monkeypatch.setattr(textlab.table_writer, "BLOCK_ROWS", 7)  # many blocks, made on the threads or not
+    if not threads:
+        monkeypatch.setattr(textlab.table_writer, "POOL_THREADS", 0)
     table = count_ngrams([TEXT.encode()], unit=unit, orders=orders, boundaries=True)
     assert len(table) > 10
     assert by_bytes(table, len(orders) > 1) == by_cells(table, len(orders) > 1)

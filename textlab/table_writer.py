@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 #: blocks of 2**16 rows 0.88x the time of 2**18, 2**14 0.93x of 2**16, 2**12 no faster.
 BLOCK_ROWS = 1 << 14
 
+#: The largest token pool written on the worker threads, each with a copy of it (32 MB: a
+#: vocabulary of about 1.5 million words); a bigger one is written on this thread alone.
+POOL_THREADS = 32 << 20
+
 _POWERS = 10 ** np.arange(19, dtype=np.int64)
 
 
@@ -195,7 +199,9 @@ class TableWriter:
             block = table.select(slice(start, start + BLOCK_ROWS))  # slices: views, not copies
             bounds = [0, *(np.flatnonzero(np.diff(block.order)) + 1).tolist(), len(block)]
             pieces += [(block.select(slice(a, b)), int(block.order[a])) for a, b in itertools.pairwise(bounds) if b > a]
-        for lines in prefetch(lambda piece: self._lines(piece[0], piece[1], with_order), pieces):
+        make = lambda piece: self._lines(piece[0], piece[1], with_order)  # noqa: E731
+        # each thread copies the pool once (see _sources): past POOL_THREADS, one thread does it all
+        for lines in prefetch(make, pieces) if len(self.pool) <= POOL_THREADS else map(make, pieces):
             out.write(lines.data)
 
     def _lines(self, table: NgramTable, k: int, with_order: bool) -> np.ndarray:
