@@ -359,7 +359,7 @@ class NgramCounter:
             packer = run.extra["packer"]
             block = next(run.blocks(run.length)) if run.length else {"key": np.zeros(0, packer.dtype), "count": []}
             keys = self.packer.rows(new_id[packer.unpack(block["key"])])
-            order = np.argsort(keys, kind="stable")
+            order = stable_argsort(keys)
             assert self.spill is not None
             self.spill.store.remove(run)
             self.runs.append(
@@ -467,7 +467,8 @@ class NgramCounter:
 #: the rest of the process (reading, hashing, the vocabulary) needs its part.  Measured on
 #: 16 million words of word trigrams at --memory 300M: a share of 8 peaked at 476 MB,
 #: 16 at 377 MB (1.3x the in-memory time), 32 at 317 MB (3x: many small runs to merge);
-#: since waiting keys are sorted once (not counted per chunk and merged), 16 peaks at 278 MB.
+#: since waiting keys are sorted once (not counted per chunk and merged), 16 peaked at 278 MB,
+#: and at 333 MB once the vocabulary kept a frozen copy of its table (its memory is not budgeted).
 SPILL_SHARE = 16
 
 

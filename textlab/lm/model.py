@@ -160,17 +160,23 @@ class LanguageModel:
             n_contexts = trie.size(k - 1)
         total = np.bincount(contexts, weights=a, minlength=n_contexts)
         safe = np.where(total > 0, total, 1.0)
-        if self.smoothing == "mle":
-            return OrderParams(a / safe[contexts], np.zeros(n_contexts), total)
-        if self.smoothing == "add-k":
-            denom = safe + self.k * self.V
-            return OrderParams(a / denom[contexts], self.k * self.V / denom, total)
+        if self.smoothing != "kn":
+            return OrderParams(*self._plain(a, safe, contexts), total)
         d = kn_discounts(a[a > 0])
         bucket = np.minimum(a, 3).astype(np.int64)  # 0, 1, 2, 3+
         discount = np.concatenate([[0.0], d])[bucket]
         u = np.maximum(a - discount, 0) / safe[contexts]
         mass = np.bincount(contexts, weights=discount * (a > 0), minlength=n_contexts)
         return OrderParams(u, mass / safe, total, d)
+
+    def _plain(self, a: np.ndarray, safe: np.ndarray, contexts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Maximum likelihood's or add-k's u of each count ``a`` and gamma of each context,
+        from the contexts' totals (``safe``: 1 where a total is 0) and each count's context.
+        One formula for the trie's every context and a scan's one, so both give the same bits."""
+        if self.smoothing == "mle":
+            return a / safe[contexts], np.zeros(len(safe))
+        denom = safe + self.k * self.V
+        return a / denom[contexts], self.k * self.V / denom
 
     # -- queries ---------------------------------------------------------------
     def ids(self, text_tokens: str | list[str]) -> list[int]:
@@ -227,16 +233,13 @@ class LanguageModel:
 
     def _scanned(self, k: int, context: list[int]) -> tuple[np.ndarray, np.ndarray, float]:
         """What ``_estimate(k)`` gives the n-grams after ``context`` (last tokens, u, gamma),
-        computed from its continuations alone, with the very same operations."""
+        computed from its continuations alone, by the same formula (``_plain``)."""
         assert self.trie.scan is not None and self.smoothing != "kn"
         last, raw = self.trie.scan.continuations(k, context)
         a = raw.astype(float)
         total = a.sum()
-        safe = total if total > 0 else 1.0
-        if self.smoothing == "mle":
-            return last, a / safe, 0.0
-        denom = safe + self.k * self.V
-        return last, a / denom, self.k * self.V / denom
+        u, gamma = self._plain(a, np.array([total if total > 0 else 1.0]), np.zeros(len(a), np.intp))
+        return last, u, float(gamma[0])
 
     def _base(self, lower: np.ndarray, gamma: float) -> np.ndarray:
         if self.smoothing == "kn":
