@@ -183,7 +183,7 @@ def test_learning_rate_falls_to_nearly_zero_on_a_small_corpus(corpus_file):
     corpus = read_corpus([corpus_file.read_bytes()], min_count=1)
     seen = []
     fit(corpus, Settings(dim=4, epochs=1, sample=0), lambda p: seen.append(p.alpha))
-    assert seen[-1] < 0.025 * 0.05  # set before every step, not once per block of text
+    assert seen[-1] < Settings().start_alpha * 0.05  # set before every step, not once per block of text
 
 
 def test_one_huge_line_works():
