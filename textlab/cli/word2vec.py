@@ -57,7 +57,7 @@ def word2vec(
         float | None,
         typer.Option(
             "--alpha",
-            help="Starting learning rate, falling linearly to 1e-4 of it.  [default: 0.025, CBOW 0.05]",
+            help="Starting learning rate, falling linearly to 1e-4 of it.  [default: 0.05, fastText's]",
             show_default=False,
         ),
     ] = None,
@@ -110,8 +110,9 @@ def word2vec(
 
     The input is what `textlab words` writes: one document per line, words
     separated by spaces. The defaults are the original C tool's (dim 100,
-    window 5, negative 5, sample 1e-3, min-count 5, 5 epochs, alpha 0.025,
-    or 0.05 for CBOW), except that skip-gram is the default mode.
+    window 5, negative 5, sample 1e-3, min-count 5, 5 epochs), except that
+    skip-gram is the default mode and starts at fastText's rate, 0.05, as CBOW
+    does (the C tool's skip-gram starts at 0.025: --alpha 0.025).
     """
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..malloc import returning_big_blocks

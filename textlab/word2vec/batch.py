@@ -99,6 +99,15 @@ class Update:
     pairs: int
 
 
+def _in(into: Update | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where an update's input rows are to be written (``into``: room for the biggest update)."""
+    return None if into is None else (into.in_rows, into.in_delta)
+
+
+def _out(into: Update | None) -> tuple[np.ndarray, np.ndarray] | None:
+    return None if into is None else (into.out_rows, into.out_delta)
+
+
 def windows(a: np.ndarray, m: int, width: int) -> np.ndarray:
     """A read-only view ``v[n, t] = a[n + t]`` (n < m, t < width), without copying ``a``."""
     return as_strided(a, shape=(m, width) + a.shape[1:], strides=(a.strides[0],) + a.strides, writeable=False)
@@ -131,9 +140,9 @@ def _gradient(
     p_loss = ((g + 1) / 2) if loss else None  # σ(s), before g is turned into the gradient
     g *= -a / 2
     g += a * (label - np.float32(0.5))
-    used = np.broadcast_to(use[0], score.shape).copy()
-    for mask in use[1:]:
-        used &= mask
+    used = use[0] if len(use) == 1 else np.logical_and(use[0], use[1])  # broadcast: one pass, no copy first
+    for mask in use[2:]:
+        used = used & mask
     g *= used & (np.abs(score) < np.float32(MAX_SCORE))
     if p_loss is None:  # only the progress line shows the loss: not worth its time otherwise
         return g, float("nan")
@@ -177,7 +186,13 @@ def _padded(a: np.ndarray, rows: int) -> np.ndarray:
 
 
 def skipgram_update(
-    w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    batch: Batch,
+    alpha: float,
+    cap: int | None,
+    loss: bool = True,
+    into: Update | None = None,
 ) -> Update:
     """Skip-gram: each context word's input vector x predicts the centre's output vector u.
 
@@ -213,14 +228,20 @@ def skipgram_update(
     del U, V
     d_u = (band.transpose(0, 2, 1) @ X).reshape(padded, k1, dim)[:m]  # v += Σ g x
     del band
-    in_rows, in_delta = summed_rows(batch.words, _at_positions(d_x, GROUP)[: m + 2 * w], cap)
+    in_rows, in_delta = summed_rows(batch.words, _at_positions(d_x, GROUP)[: m + 2 * w], cap, _in(into))
     del d_x
-    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
+    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap, _out(into))
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int(mask.sum()))
 
 
 def cbow_update(
-    w_in: np.ndarray, w_out: np.ndarray, batch: Batch, alpha: float, cap: int | None, loss: bool = True
+    w_in: np.ndarray,
+    w_out: np.ndarray,
+    batch: Batch,
+    alpha: float,
+    cap: int | None,
+    loss: bool = True,
+    into: Update | None = None,
 ) -> Update:
     """CBOW: the mean x of the context words' input vectors predicts the centre's output vector u.
 
@@ -246,8 +267,8 @@ def cbow_update(
     d_h = (g[:, None, :] @ U)[:, 0]  # h += Σ g v, given whole to each context word
     del U  # memory: each of these arrays is megabytes, and every worker holds them
     d_u = g[:, :, None] * h[:, None, :]  # v += g h
-    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap)
+    out_rows, out_delta = summed_rows(targets.ravel(), d_u.reshape(-1, w_out.shape[1]), cap, _out(into))
     del d_u
     spread = pairs @ _padded(d_h, padded).reshape(groups, GROUP, -1)  # to every context word of each centre
-    in_rows, in_delta = summed_rows(batch.words, _at_positions(spread, GROUP)[: m + 2 * w], cap)
+    in_rows, in_delta = summed_rows(batch.words, _at_positions(spread, GROUP)[: m + 2 * w], cap, _in(into))
     return Update(in_rows, in_delta, out_rows, out_delta, total_loss, int((size > 0).sum()))

@@ -33,8 +33,16 @@ from ..sorting import stable_argsort
 _ROUNDS = 8
 
 
-def summed_rows(rows: np.ndarray, updates: np.ndarray, cap: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def summed_rows(
+    rows: np.ndarray,
+    updates: np.ndarray,
+    cap: int | None = None,
+    into: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(distinct rows in increasing order, the sum of each one's updates, capped).
+
+    ``into``: arrays to write the two results in (their first rows; the results are views of
+    them), such as a worker's mailbox in shared memory, so that nothing is copied there after.
 
     >>> r, u = summed_rows(np.array([3, 1, 3]), np.array([[1.0], [2.0], [4.0]]))
     >>> r.tolist(), u.tolist()
@@ -48,7 +56,8 @@ def summed_rows(rows: np.ndarray, updates: np.ndarray, cap: int | None = None) -
     starts = np.flatnonzero(new)
     run = np.cumsum(new) - 1  # which distinct row each sorted update belongs to
     rank = np.arange(len(rows)) - starts[run]  # 0 for a row's first update, 1 for its second, ...
-    sums = np.take(updates, order[starts], axis=0)  # np.take: faster than updates[...] for rows
+    # np.take: faster than updates[...] for rows
+    sums = np.take(updates, order[starts], axis=0, out=None if into is None else into[1][: len(starts)])
     # Most rows get a few updates: add every row's second update at once, then every third...
     # each step one vectorised add over distinct rows. The few rows with many more updates
     # have the rest of their runs summed by one reduceat.
@@ -64,4 +73,4 @@ def summed_rows(rows: np.ndarray, updates: np.ndarray, cap: int | None = None) -
         sizes = np.diff(starts, append=len(rows))
         over = np.flatnonzero(sizes > cap)
         sums[over] *= (cap / sizes[over]).astype(sums.dtype)[:, None]
-    return ordered[starts], sums
+    return np.take(ordered, starts, out=None if into is None else into[0][: len(starts)]), sums

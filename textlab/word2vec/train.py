@@ -204,7 +204,8 @@ class _Plan:
                     # the same rate for the whole round, from the words gone through before it
                     alpha = s.start_alpha * max(1 - (done + words * k / len(batches)) / total, 1e-4)
                     ours = [batches[k + i] for i in mine if k + i < len(batches)]
-                    updates = [update(self.w_in, self.w_out, b, alpha, cap, self.loss) for b in ours]
+                    room = mailboxes[mine[0]].room() if mailboxes else None  # a crew: one batch, into the mailbox
+                    updates = [update(self.w_in, self.w_out, b, alpha, cap, self.loss, room) for b in ours]
                     for u in updates:  # the loss this process saw: the parent shows the sum of all workers'
                         self.losses[mine[0]] += (u.loss, u.pairs)
                     if not mailboxes:
@@ -229,7 +230,16 @@ class _Plan:
                 if not whole:
                     a, b = np.searchsorted(rows, [low, high])
                     rows, delta = rows[a:b], delta[a:b]
-                matrix[rows] = np.take(matrix, rows, axis=0) + delta  # np.take gathers faster than matrix[rows]
+                # np.take gathers, and np.put of whole rows as single items scatters, faster than
+                # matrix[rows] (0.87x the time of the apply, measured on 4,500 rows)
+                new = np.take(matrix, rows, axis=0)
+                new += delta
+                np.put(_as_items(matrix), rows, _as_items(new))
+
+
+def _as_items(matrix: np.ndarray) -> np.ndarray:
+    """A C-contiguous matrix seen as a vector of its rows, each one opaque item."""
+    return matrix.view(np.dtype((np.void, matrix.shape[1] * matrix.itemsize))).ravel()
 
 
 def _share(rows: np.ndarray, worker: int, workers: int, vocab: int) -> tuple[int, int]:
@@ -241,18 +251,31 @@ def _share(rows: np.ndarray, worker: int, workers: int, vocab: int) -> tuple[int
 
 
 class _Mailbox:
-    """One worker's update, in shared memory, for every worker to apply its rows of."""
+    """One worker's update, in shared memory, for every worker to apply its rows of.
+
+    The worker computes its update straight into it (``room``, handed to the update
+    functions): copying it in afterwards took 3% of a worker's time. It is rewritten
+    only after the round's second barrier, once every worker has applied it."""
 
     def __init__(self, rows: int, in_rows: int, dim: int) -> None:
         self.sizes = shared_array((2,), np.int64)
-        self.in_rows, self.in_delta = shared_array((in_rows,), np.int64), shared_array((in_rows, dim), np.float32)
-        self.out_rows, self.out_delta = shared_array((rows,), np.int64), shared_array((rows, dim), np.float32)
+        # word ids are int32 (the corpus's), sums float32 (the weights'): applied alone, the same sums
+        self.in_rows, self.in_delta = shared_array((in_rows,), np.int32), shared_array((in_rows, dim), np.float32)
+        self.out_rows, self.out_delta = shared_array((rows,), np.int32), shared_array((rows, dim), np.float32)
+
+    def room(self) -> Update:
+        return Update(self.in_rows, self.in_delta, self.out_rows, self.out_delta, 0, 0)
 
     def put(self, u: Update) -> None:
-        assert u.in_delta.dtype == u.out_delta.dtype == np.float32  # as the weights: applied alone, the same sums
         n_in, n_out = len(u.in_rows), len(u.out_rows)
-        self.in_rows[:n_in], self.in_delta[:n_in] = u.in_rows, u.in_delta
-        self.out_rows[:n_out], self.out_delta[:n_out] = u.out_rows, u.out_delta
+        for mine, theirs in (
+            (self.in_rows, u.in_rows),
+            (self.in_delta, u.in_delta),
+            (self.out_rows, u.out_rows),
+            (self.out_delta, u.out_delta),
+        ):
+            if not np.may_share_memory(mine, theirs):  # computed elsewhere (none of textlab's updates are)
+                mine[: len(theirs)] = theirs
         self.sizes[:] = n_in, n_out
 
     def get(self) -> Update:
