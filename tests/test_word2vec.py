@@ -342,3 +342,26 @@ def test_interrupting_training_leaves_no_workers_no_shared_memory_and_no_output(
         time.sleep(0.1)
     assert all(_gone(w) for w in workers)
     assert _shared_memory() <= before
+
+
+def test_the_default_rate_keeps_a_bursty_corpus_apart():
+    """Skip-gram's default rate (0.05) with its cap of 2: on the bundled English articles, where
+    "moon" comes dozens of times in a row, its neighbours stay apart. With the cap of 4 that
+    suits 0.025, every neighbour came out at cosine 0.98-0.99 (with "achilles" among them)."""
+    import lzma
+
+    from textlab.corpora import path as corpus_path
+    from textlab.words import normalize_words
+
+    corpus = read_corpus(normalize_words([lzma.open(corpus_path("en")).read()]), min_count=5)
+    assert Settings().start_alpha == 0.05
+    matrix = fit(corpus, Settings(dim=50, epochs=15, workers=2))
+    vectors = Vectors(corpus.words, matrix)
+    near = vectors.most_similar(["moon"], topn=5)
+    unit = matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+    rng = np.random.default_rng(0)
+    i, j = rng.integers(0, len(unit), 5000), rng.integers(0, len(unit), 5000)
+    chance = float((unit[i] * unit[j]).sum(axis=1)[i != j].mean())
+    assert max(s for _, s in near) < 0.95, near
+    assert min(s for _, s in near) > chance + 0.25, (near, chance)
+    assert {"lunar", "orbit", "spacecraft"} & {w for w, _ in near}, near
