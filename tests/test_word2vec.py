@@ -351,6 +351,7 @@ def test_the_default_rate_keeps_a_bursty_corpus_apart():
     import lzma
 
     from textlab.corpora import path as corpus_path
+
     from textlab.words import normalize_words
 
     corpus = read_corpus(normalize_words([lzma.open(corpus_path("en")).read()]), min_count=5)
