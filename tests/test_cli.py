@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import json
+import os
 import subprocess
 import sys
 
@@ -213,8 +214,8 @@ def test_every_command_has_a_purpose_and_an_example(run):
         assert text.split("Usage:")[1].split("\n")[2].strip(), f"{' '.join(path)}: no purpose line"
 
 
-def test_examples_name_only_files_that_exist_in_a_checkout():
-    # the examples run from the project's folder: every bundled file they name must be there
+def _examples() -> list[tuple[str, str]]:
+    """(command path, example) for every example in every command's help."""
     import re
 
     import typer
@@ -222,12 +223,45 @@ def test_examples_name_only_files_that_exist_in_a_checkout():
     from textlab.cli import app
 
     group = typer.main.get_command(app)
-    named = set()
+    found = []
     for path in _commands(group):
         command = group
         for name in path:
             command = command.get_command(None, name)
-        named.update(re.findall(r"corpora/[\w.-]+", command.epilog or ""))
-    assert "corpora/wikipedia-en.txt.xz" in named
-    missing = sorted(name for name in named if not (ROOT / name).is_file())
-    assert not missing, f"examples name files that do not exist: {missing}"
+        found += [(" ".join(path), ex) for ex in re.findall(r"^  (textlab .*)$", command.epilog or "", re.M)]
+    return found
+
+
+def test_examples_run_anywhere_on_the_bundled_corpora():
+    # a student copies an example from --help, in a folder of their own, with textlab installed
+    # by pip: the examples name no file of the checkout (corpora/...), they read the bundled
+    # corpora through `textlab corpus`, and each corpus they name exists
+    import re
+
+    from textlab.corpora import path as bundled
+
+    examples = _examples()
+    assert not [ex for _, ex in examples if "corpora/" in ex]
+    names = {name for _, ex in examples for name in re.findall(r"textlab corpus (\w+)", ex)}
+    assert {"en", "es"} <= names
+    for name in names:
+        assert bundled(name).is_file(), name
+
+
+@pytest.mark.parametrize(
+    "example",
+    [
+        "textlab corpus en | textlab letters --top 5",
+        'textlab corpus es | textlab letters --compare "$(textlab corpus en --path)" --top 10',
+        "textlab corpus en | textlab predict -n 4 'th' --top 5",
+        "textlab corpus en | textlab words | textlab ngrams --unit word -n 3 --top 10",
+    ],
+)
+def test_help_examples_run_from_another_folder(example, tmp_path):
+    assert example in [ex for _, ex in _examples()], "the example is no longer in the help: update this test"
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    proc = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("\n") >= 3 and not proc.stderr

@@ -4,7 +4,11 @@ and explains its errors."""
 
 from __future__ import annotations
 
+import os
 import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +202,18 @@ def test_printed_commands_are_valid_shell():
         for step in steps(lang):
             for pipeline in step.pipelines:
                 assert shlex.split(pipeline.shell())[0] in ("textlab", "echo")
+
+
+def test_a_step_alone_shows_every_command_it_needs(run, tmp_path):
+    # a student reruns the printed commands in a folder that holds only the corpus
+    result = run("tour", "--step", "next-word", "--out", str(tmp_path / "t"))
+    assert result.exit_code == 0, result.stderr
+    commands = [line[2:] for line in result.stdout.splitlines() if line.startswith("$ ")]
+    assert commands[0] == "textlab words corpus.txt -o corpus.words"
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    shutil.copy(tmp_path / "t" / "corpus.txt", fresh / "corpus.txt")
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    for command in commands:
+        proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=fresh, env=env, capture_output=True)
+        assert proc.returncode == 0, (command, proc.stderr)

@@ -43,9 +43,9 @@ Ids = Annotated[bool, typer.Option("--ids", help="Token ids instead of pieces.")
 
 @bpe_app.command(
     epilog="Examples:\n\n"
-    "  textlab bpe train corpora/wikipedia-en.txt.xz --vocab-size 2000 -o tokenizer.json\n\n"
+    "  textlab corpus en | textlab bpe train --vocab-size 2000 -o tokenizer.json\n\n"
     "  textlab wiki dump eswiki.xml.bz2 | textlab bpe train --vocab-size 16000 -o es.json\n\n"
-    "  textlab bpe train --backend sentencepiece corpora/wikipedia-en.txt.xz --vocab-size 2000 -o en.model",
+    "  textlab corpus en | textlab bpe train --backend sentencepiece --vocab-size 2000 -o en.model",
 )
 def train(
     output: Annotated[str, output_file("The model file to write (tokenizer.json, or .model).")],
@@ -138,7 +138,7 @@ def train(
 @bpe_app.command(
     epilog="Examples:\n\n"
     "  echo 'Tokens are pieces of words.' | textlab bpe encode -t tokenizer.json\n\n"
-    "  textlab bpe encode -t tokenizer.json --ids corpora/wikipedia-en.txt.xz | head -3\n\n"
+    "  textlab corpus en | textlab bpe encode -t tokenizer.json --ids | head -3\n\n"
     "  textlab bpe encode -t tokenizer.json corpus.txt | textlab bpe decode -t tokenizer.json | cmp - corpus.txt",
 )
 def encode(

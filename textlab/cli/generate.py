@@ -35,11 +35,11 @@ app = command_app()  # this module's commands; textlab.cli.app loads it when one
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab generate -n 1 --length 60 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
-    "  textlab generate -n 4 --words --count 8 --seed 1 corpora/wikipedia-en.txt.xz\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab generate --unit word -n 3 --start cat "
+    "  textlab corpus en | textlab generate -n 1 --length 60 --seed 1\n\n"
+    "  textlab corpus en | textlab generate -n 4 --words --count 8 --seed 1\n\n"
+    "  textlab corpus en | textlab words | textlab generate --unit word -n 3 --start cat "
     "--length 20 --seed 1\n\n"
-    "  textlab ngrams --orders 1-3 --boundaries corpora/wikipedia-en.txt.xz -o model.tsv && textlab "
+    "  textlab corpus en | textlab ngrams --orders 1-3 --boundaries -o model.tsv && textlab "
     "generate -m model.tsv",
 )
 def generate(
@@ -219,10 +219,10 @@ def show_context(model: LanguageModel, context: tuple[int, ...]) -> str:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the best thing "
+    "  textlab corpus en | textlab words | textlab predict --unit word -n 3 'the best thing "
     "about ai is its ability to'\n\n"
-    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --top 5\n\n"
-    "  textlab predict -n 4 'th' corpora/wikipedia-en.txt.xz --temperature 1.5",
+    "  textlab corpus en | textlab predict -n 4 'th' --top 5\n\n"
+    "  textlab corpus en | textlab predict -n 4 'th' --temperature 1.5",
 )
 def predict(
     context: Annotated[

@@ -148,11 +148,11 @@ def _chart(path: str, labels: list[str], series: list[tuple[str, list[float]]], 
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab letters corpora/wikipedia-en.txt.xz --top 5\n\n"
-    "  textlab letters -n 2 --ignore-case corpora/wikipedia-en.txt.xz | head\n\n"
-    "  textlab letters --compare english corpora/wikipedia-en.txt.xz\n\n"
-    "  textlab letters corpora/quijote-es.txt.xz --compare spanish -o letters.png\n\n"
-    "  textlab letters corpora/quijote-es.txt.xz --compare corpora/wikipedia-en.txt.xz --top 10",
+    "  textlab corpus en | textlab letters --top 5\n\n"
+    "  textlab corpus en | textlab letters -n 2 --ignore-case | head\n\n"
+    "  textlab corpus en | textlab letters --compare english\n\n"
+    "  textlab corpus es | textlab letters --compare spanish -o letters.png\n\n"
+    '  textlab corpus es | textlab letters --compare "$(textlab corpus en --path)" --top 10',
 )
 def letters(
     files: Inputs = None,
@@ -330,7 +330,7 @@ def _write_spilled(
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | head -c 300\n\n"
+    "  textlab corpus en | textlab words | head -c 300\n\n"
     "  textlab words --keep-case --keep-digits notes.txt -o words.txt",
 )
 def words(

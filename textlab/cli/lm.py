@@ -121,8 +121,8 @@ def perplexity(
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab lm -n 3 corpora/wikipedia-en.txt.xz -o model.arpa\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab lm --unit word -n 3 -o words.arpa",
+    "  textlab corpus en | textlab lm -n 3 -o model.arpa\n\n"
+    "  textlab corpus en | textlab words | textlab lm --unit word -n 3 -o words.arpa",
 )
 def lm(
     files: Inputs = None,

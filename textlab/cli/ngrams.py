@@ -51,9 +51,9 @@ def kept_rows(table: NgramTable, min_count: int, top: int | None) -> np.ndarray:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab ngrams -n 2 --letters-only -i corpora/wikipedia-en.txt.xz | head\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab ngrams --unit word -n 3 --top 10\n\n"
-    "  textlab ngrams --orders 1-5 --letters-only --boundaries -i --prob corpora/wikipedia-en.txt.xz -o model.tsv\n\n"
+    "  textlab corpus en | textlab ngrams -n 2 --letters-only -i | head\n\n"
+    "  textlab corpus en | textlab words | textlab ngrams --unit word -n 3 --top 10\n\n"
+    "  textlab corpus en | textlab ngrams --orders 1-5 --letters-only --boundaries -i --prob -o model.tsv\n\n"
     "  textlab ngrams --merge part1.tsv part2.tsv -o all.tsv",
 )
 def ngrams(

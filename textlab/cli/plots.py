@@ -57,9 +57,9 @@ def _load(files: list[str] | None, unit: str, n: int, ignore_case: bool, encodin
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab heatmap corpora/wikipedia-en.txt.xz\n\n"
-    "  textlab heatmap --alphabet a-z --normalize row corpora/wikipedia-en.txt.xz -o pairs.png\n\n"
-    "  textlab ngrams -n 2 -l -i corpora/wikipedia-en.txt.xz > pairs.tsv && textlab heatmap pairs.tsv --alphabet es",
+    "  textlab corpus en | textlab heatmap\n\n"
+    "  textlab corpus en | textlab heatmap --alphabet a-z --normalize row -o pairs.png\n\n"
+    "  textlab corpus en | textlab ngrams -n 2 -l -i > pairs.tsv && textlab heatmap pairs.tsv --alphabet es",
 )
 def heatmap(
     files: Inputs = None,
@@ -175,10 +175,10 @@ def _figure(ranked: Ranked, fit: ZipfFit) -> Any:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab zipf\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab zipf -o zipf.png --fit-range 10-1000\n\n"
+    "  textlab corpus en | textlab words | textlab zipf\n\n"
+    "  textlab corpus en | textlab words | textlab zipf -o zipf.png --fit-range 10-1000\n\n"
     "  textlab words big.txt | textlab ngrams --unit word -n 1 > counts.tsv && textlab zipf counts.tsv\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab predict --unit word -n 3 'the first' "
+    "  textlab corpus en | textlab words | textlab predict --unit word -n 3 'the first' "
     "--top 50 | textlab zipf",
 )
 def zipf(

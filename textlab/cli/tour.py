@@ -126,8 +126,10 @@ def tour(
     with tour_directory(out) as where:
         what = place_corpus(where, corpus, lang)
         console.print(escape(text["corpus"].format(out=where, corpus=what)), style="italic", soft_wrap=True)
-        if step in NEEDS_WORDS:  # they read the word stream the word-ngrams step writes
-            run_pipeline(Pipeline([["words", CORPUS, "-o", WORDS]]), where)
+        if step in NEEDS_WORDS:  # they read the word stream the word-ngrams step writes: shown too,
+            words = Pipeline([["words", CORPUS, "-o", WORDS]])  # so the printed commands rerun as they are
+            console.print(f"[bold cyan]$ {escape(words.shell())}", soft_wrap=True)
+            run_pipeline(words, where)
         for i, s in enumerate(chosen):
             if pause and i > 0:
                 wait_for_enter(text["pause"])

@@ -30,7 +30,7 @@ def _show_training(meter: Meter) -> Callable[[TrainingProgress], None]:
 
 @app.command(
     epilog="Examples:\n\n"
-    "  textlab words corpora/wikipedia-en.txt.xz | textlab word2vec --min-count 3 --epochs 10 -o vectors.txt\n\n"
+    "  textlab corpus en | textlab words | textlab word2vec --min-count 3 --epochs 10 -o vectors.txt\n\n"
     "  textlab word2vec --cbow corpus.words -o vectors.bin --binary --save-vocab vocab.txt\n\n"
     "  textlab wiki dump enwiki.xml.bz2 | textlab words | textlab word2vec -o enwiki.vec",
 )

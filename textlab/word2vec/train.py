@@ -103,7 +103,7 @@ class Settings:
             raise ParameterError("seed", "must be 0 or more")
         if self.alpha is not None and not 0 < self.alpha < 10:
             raise ParameterError(
-                "alpha", "must be a positive number", "0.05 is the default, 0.025 the C tool's for skip-gram"
+                "alpha", "must be a positive number below 10", "0.05 is the default, 0.025 the C tool's for skip-gram"
             )
         if not 0 <= self.sample < 1:
             raise ParameterError("sample", "must be 0 (no sub-sampling) or a small positive number such as 1e-3")
