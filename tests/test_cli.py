@@ -265,3 +265,16 @@ def test_help_examples_run_from_another_folder(example, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") >= 3 and not proc.stderr
+
+
+def test_examples_are_never_rewrapped():
+    # in a narrow terminal each example stays one line, so it copies as a whole command
+    from typer.testing import CliRunner
+
+    from textlab.cli import app
+
+    result = CliRunner().invoke(app, ["word2vec", "--help"], env={"COLUMNS": "60"})
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    examples = [ex for path, ex in _examples() if path == "word2vec"]
+    assert examples and max(map(len, examples)) > 60
+    assert all(ex in lines for ex in examples), result.stdout

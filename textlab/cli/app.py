@@ -199,6 +199,16 @@ class TextlabCommand(TyperCommand):
         refuse_overwriting_inputs(ctx)
         return super().invoke(ctx)
 
+    def format_epilog(self, ctx, formatter) -> None:
+        """The examples, each on one line as written: click would re-wrap them to the terminal's
+        width, and a student copying one wrapped line would get half a command."""
+        if not self.epilog:
+            return
+        formatter.write_paragraph()
+        with formatter.indentation():
+            for line in self.epilog.strip("\n").splitlines():
+                formatter.write(" " * formatter.current_indent + line + "\n" if line.strip() else "\n")
+
 
 def refuse_overwriting_inputs(ctx) -> None:
     """``textlab words a.txt -o a.txt`` would replace the input with the output: refuse, at once.
