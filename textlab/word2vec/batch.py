@@ -89,7 +89,11 @@ class Batch:
 
 @dataclass
 class Update:
-    """A mini-batch's changes, summed per row, and its loss."""
+    """A mini-batch's changes, summed per row, and its loss.
+
+    The update functions take ``into``: an ``Update`` whose four arrays have room for the
+    biggest result (a worker's mailbox in shared memory); the sums are then written there,
+    and the returned arrays are views of its first rows."""
 
     in_rows: np.ndarray
     in_delta: np.ndarray
