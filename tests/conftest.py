@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import lzma
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,10 @@ def run_pipeline(run, line: str) -> str:
         assert result.exit_code == 0, f"{stage}: {result.stderr}"
         data = result.stdout
     return data or ""
+
+
+def shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a shell line as a user types it (``textlab`` found on PATH beside this Python, a failing
+    stage fails the line), in ``cwd``."""
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    return subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=cwd, env=env, capture_output=True, text=True)

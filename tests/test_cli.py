@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import bz2
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from .conftest import ROOT, corpus_path, corpus_text
+from .conftest import ROOT, corpus_path, corpus_text, shell
 
 #: The one message of every command that counts or learns, for input with no text at all.
 EMPTY = "the input is empty (no text to count or learn from; did an earlier step of the pipe fail?)"
@@ -259,10 +258,7 @@ def test_examples_run_anywhere_on_the_bundled_corpora():
 )
 def test_help_examples_run_from_another_folder(example, tmp_path):
     assert example in [ex for _, ex in _examples()], "the example is no longer in the help: update this test"
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
-    proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", example], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    proc = shell(example, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("\n") >= 3 and not proc.stderr
 

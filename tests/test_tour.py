@@ -4,11 +4,8 @@ and explains its errors."""
 
 from __future__ import annotations
 
-import os
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +15,8 @@ from typer.testing import CliRunner
 from textlab.cli import app
 from textlab.tour import LANGUAGES, STEP_NAMES, steps
 from textlab.vectors import Vectors, formats
+
+from .conftest import shell
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +212,6 @@ def test_a_step_alone_shows_every_command_it_needs(run, tmp_path):
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     shutil.copy(tmp_path / "t" / "corpus.txt", fresh / "corpus.txt")
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     for command in commands:
-        proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=fresh, env=env, capture_output=True)
+        proc = shell(command, fresh)
         assert proc.returncode == 0, (command, proc.stderr)

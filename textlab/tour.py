@@ -170,6 +170,10 @@ SPANISH = Language(
 LANGUAGES = {"en": ENGLISH, "es": SPANISH}
 
 
+#: The word stream of the corpus, which the later steps read (see NEEDS_WORDS).
+MAKE_WORDS = Pipeline([["words", CORPUS, "-o", WORDS]])
+
+
 def steps(lang: str = "en") -> list[Step]:
     """The tour's steps in ``lang`` ("en" or "es"); every file they name lives in the tour's directory."""
     ex = LANGUAGES[lang]
@@ -197,7 +201,7 @@ def steps(lang: str = "en") -> list[Step]:
             for n in range(6)
         ]),
         step("word-ngrams", [
-            Pipeline([["words", CORPUS, "-o", WORDS]]),
+            MAKE_WORDS,
             Pipeline([["generate", "--unit", "word", "-n", "3", "--start", ex.start, "--length", "25", "--seed", "1",
                        WORDS]]),
         ]),

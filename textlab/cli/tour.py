@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from .. import corpora, io
 from ..errors import DataError, UsageError
-from ..tour import CORPUS, LANGUAGES, NEEDS_WORDS, STEP_NAMES, WORDS, Pipeline, steps
+from ..tour import CORPUS, LANGUAGES, MAKE_WORDS, NEEDS_WORDS, STEP_NAMES, Pipeline, steps
 from .app import command_app
 from .output import ask, note
 
@@ -127,21 +127,25 @@ def tour(
         what = place_corpus(where, corpus, lang)
         console.print(escape(text["corpus"].format(out=where, corpus=what)), style="italic", soft_wrap=True)
         if step in NEEDS_WORDS:  # they read the word stream the word-ngrams step writes: shown too,
-            words = Pipeline([["words", CORPUS, "-o", WORDS]])  # so the printed commands rerun as they are
-            console.print(f"[bold cyan]$ {escape(words.shell())}", soft_wrap=True)
-            run_pipeline(words, where)
+            _command(console, MAKE_WORDS)  # so the printed commands rerun as they are
+            run_pipeline(MAKE_WORDS, where)
         for i, s in enumerate(chosen):
             if pause and i > 0:
                 wait_for_enter(text["pause"])
             console.rule(f"[bold]{escape(s.title)}")
             console.print(escape(s.explain), style="italic", soft_wrap=True)
             for pipeline in s.pipelines:
-                console.print(f"[bold cyan]$ {escape(pipeline.shell())}", soft_wrap=True)  # one line: copy, paste
+                _command(console, pipeline)
                 show(console, pipeline, run_pipeline(pipeline, where))
     done = text["done"].format(seconds=time.perf_counter() - started)
     note(done if out is not None else done + text["not-kept"])
     if out is not None:
         note(text["kept"].format(out=out))
+
+
+def _command(console: Console, pipeline: Pipeline) -> None:
+    """The command a step runs, as the shell line a student can copy (one line, never wrapped)."""
+    console.print(f"[bold cyan]$ {escape(pipeline.shell())}", soft_wrap=True)
 
 
 def show(console: Console, pipeline: Pipeline, output: str) -> None:

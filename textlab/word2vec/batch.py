@@ -144,8 +144,8 @@ def _gradient(
     p_loss = ((g + 1) / 2) if loss else None  # σ(s), before g is turned into the gradient
     g *= -a / 2
     g += a * (label - np.float32(0.5))
-    used = use[0] if len(use) == 1 else np.logical_and(use[0], use[1])  # broadcast: one pass, no copy first
-    for mask in use[2:]:
+    used = use[0]
+    for mask in use[1:]:  # each & broadcasts: one pass, no copy of the first mask made beforehand
         used = used & mask
     g *= used & (np.abs(score) < np.float32(MAX_SCORE))
     if p_loss is None:  # only the progress line shows the loss: not worth its time otherwise
