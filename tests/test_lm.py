@@ -423,14 +423,14 @@ def test_the_option_is_for_word_models(run, tmp_path):
 def _reference_arpa(model: LanguageModel) -> str:
     """The ARPA text written the plain way, a Python string per line (what write_arpa did before
     it built lines with NumPy): the new writer must give the same bytes."""
-    from textlab.lm.arpa import _token, interpolated
+    from textlab.lm.arpa import arpa_name, interpolated
 
     trie, probs = model.trie, [np.empty(0), *interpolated(model)]
     listed = model.predictable.copy()
     listed[model.bos] = True
     sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]
     out = ["\\data\\\n"] + [f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)]
-    names = np.array([_token(model, t) for t in range(model.vocab_size)], dtype=object)
+    names = np.array([arpa_name(model.tokens[t], t, model.trie.unit) for t in range(model.vocab_size)], dtype=object)
     texts = names
     for k in range(1, model.order + 1):
         out.append(f"\n\\{k}-grams:\n")

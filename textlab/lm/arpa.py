@@ -23,15 +23,15 @@ from ..errors import ParameterError
 from .model import LanguageModel
 
 
-def _token(model: LanguageModel, t: int) -> str:
-    tok = model.tokens[t]
-    if t == model.bos:
+def arpa_name(token: str, t: int, unit: str) -> str:
+    """How token ``token`` (id ``t``: 0 is <s>, 1 is </s>) is written in an ARPA file."""
+    if t == 0:
         return "<s>"
-    if t == model.eos:
+    if t == 1:
         return "</s>"
-    if model.trie.unit == "char" and tok.isspace():
-        return {" ": "<space>", "\t": "<tab>"}.get(tok, f"<U+{ord(tok):04X}>")  # ARPA fields are space-separated
-    return tok
+    if unit == "char" and token.isspace():
+        return {" ": "<space>", "\t": "<tab>"}.get(token, f"<U+{ord(token):04X}>")  # ARPA fields are space-separated
+    return token
 
 
 def interpolated(model: LanguageModel) -> Iterator[np.ndarray]:
@@ -55,64 +55,106 @@ def interpolated(model: LanguageModel) -> Iterator[np.ndarray]:
 BLOCK = 1 << 16
 
 
-def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
-    """Write ``model`` (Kneser-Ney smoothing) as an ARPA file.
+class ArpaWriter:
+    """The text of an ARPA file, written section by section, block by block: the
+    in-memory model and the one estimated from disk write theirs through this one writer.
 
     Lines are made by NumPy a block at a time (see :mod:`textlab.table_writer`): each
     is a list of byte segments, ``log10 p <tab> w1 <space> w2 ... [<tab> back-off] <newline>``,
     pointing into a pool of the tokens' text and the block's numbers, written as Python's
     ``{:.6f}`` writes them."""
-    from ..table_writer import fixed, segments, token_pool
 
+    def __init__(self, out: IO[bytes], tokens: list[str], unit: str) -> None:
+        from ..table_writer import token_pool
+
+        self.out = out
+        names = [arpa_name(token, t, unit).encode("utf-8") for t, token in enumerate(tokens)]
+        # each token three times, with the separator that follows it: a space, a tab, a newline
+        followers = [b" ", b"\t", b"\n"]
+        self.pool, token_starts, token_widths = token_pool(
+            b"".join(names), np.fromiter(map(len, names), np.int64, len(names)), followers
+        )
+        self.followed = dict(zip(followers, token_starts))
+        self.name_len = token_widths[0]  # a token and its separator
+
+    def header(self, sizes: list[int]) -> None:
+        """The counts of n-grams of each order, 1 to N."""
+        text = "".join(f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1))
+        self.out.write(b"\\data\\\n" + text.encode())
+
+    def section(self, k: int) -> None:
+        self.out.write(f"\n\\{k}-grams:\n".encode())
+
+    def lines(self, tokens: list[np.ndarray], logp: np.ndarray, bow: np.ndarray | None) -> None:
+        """Lines of n-grams whose token ids are the columns ``tokens`` (first to last), with
+        their log10 probabilities and, below the top order, their back-off weights."""
+        from ..table_writer import fixed, segments
+
+        # the segments of a line: "logp<tab>", "w1 " ... "wk<tab>" (or "wk<newline>"), ["bow<newline>"]
+        p_text, p_start, p_width = fixed(logp, end=b"\t")
+        starts, lengths, source = [len(self.pool) + p_start], [p_width], [self.pool, p_text]
+        k = len(tokens)
+        for j, token in enumerate(tokens):
+            end = b" " if j < k - 1 else b"\t" if bow is not None else b"\n"
+            starts.append(self.followed[end][token])
+            lengths.append(self.name_len[token])
+        if bow is not None:
+            b_text, b_start, b_width = fixed(bow, end=b"\n")
+            starts.append(len(self.pool) + len(p_text) + b_start)
+            lengths.append(b_width)
+            source.append(b_text)
+        self.out.write(segments(np.concatenate(source), starts, lengths).data)  # written, not copied to bytes
+
+    def end(self) -> None:
+        self.out.write(b"\n\\end\\\n")
+
+
+def log10_probabilities(probs: np.ndarray) -> np.ndarray:
+    """An order's log10 P as ARPA writes them (a probability 0 is -inf)."""
+    with np.errstate(divide="ignore"):
+        return np.log10(probs)
+
+
+def backoff_weights(gamma: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """log10 of the back-off weights gamma of the contexts with a ``total`` (0 for the others)."""
+    with np.errstate(divide="ignore"):
+        return np.where(total > 0, np.log10(np.where(gamma > 0, gamma, 1.0)), 0.0)
+
+
+def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
+    """Write ``model`` (Kneser-Ney smoothing) as an ARPA file."""
     if model.smoothing != "kn":
         raise ParameterError("smoothing", "must be kn: ARPA files hold back-off models")
     if model.order < 1:
         raise ParameterError("order", "must be 1 or more for an ARPA model")
     trie = model.trie
     # tokens the model never predicts (a newline of a line model, say) are not in its vocabulary
-    listed = model.predictable.copy()
-    listed[model.bos] = True
-    sizes = [int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)]
-    out.write(b"\\data\\\n" + "".join(f"ngram {k}={size}\n" for k, size in enumerate(sizes, start=1)).encode())
-    names = [_token(model, t).encode("utf-8") for t in range(model.vocab_size)]
-    # each token three times, with the separator that follows it: a space, a tab, a newline
-    followers = [b" ", b"\t", b"\n"]
-    pool, token_starts, token_widths = token_pool(
-        b"".join(names), np.fromiter(map(len, names), np.int64, len(names)), followers
-    )
-    followed = dict(zip(followers, token_starts))
-    name_len = token_widths[0]  # a token and its separator
+    listed = listed_unigrams(model.predictable, model.bos)
+    writer = ArpaWriter(out, model.tokens, trie.unit)
+    writer.header([int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)])
     for k, probs in enumerate(interpolated(model), start=1):
-        out.write(f"\n\\{k}-grams:\n".encode())
-        with np.errstate(divide="ignore"):
-            logp = np.log10(probs)
+        writer.section(k)
+        logp = log10_probabilities(probs)
         if k == 1:
             logp[model.bos] = -99.0
         bow = None
         if k < model.order:
             par = model.params[k + 1]
             assert par is not None
-            with np.errstate(divide="ignore"):
-                bow = np.where(par.total > 0, np.log10(np.where(par.gamma > 0, par.gamma, 1.0)), 0.0)
+            bow = backoff_weights(par.gamma, par.total)
         rows = np.flatnonzero(listed) if k == 1 else None
         count = len(rows) if rows is not None else len(logp)
         for begin in range(0, count, BLOCK):
             at = rows[begin : begin + BLOCK] if rows is not None else np.arange(begin, min(begin + BLOCK, count))
-            # the segments of a line: "logp<tab>", "w1 " ... "wk<tab>" (or "wk<newline>"), ["bow<newline>"]
-            p_text, p_start, p_width = fixed(logp[at], end=b"\t")
-            starts, lengths, source = [len(pool) + p_start], [p_width], [pool, p_text]
-            tokens = _tokens(model, k, at)
-            for j, token in enumerate(tokens):
-                end = b" " if j < k - 1 else b"\t" if bow is not None else b"\n"
-                starts.append(followed[end][token])
-                lengths.append(name_len[token])
-            if bow is not None:
-                b_text, b_start, b_width = fixed(bow[at], end=b"\n")
-                starts.append(len(pool) + len(p_text) + b_start)
-                lengths.append(b_width)
-                source.append(b_text)
-            out.write(segments(np.concatenate(source), starts, lengths).data)  # written, not copied to bytes
-    out.write(b"\n\\end\\\n")
+            writer.lines(_tokens(model, k, at), logp[at], bow[at] if bow is not None else None)
+    writer.end()
+
+
+def listed_unigrams(predictable: np.ndarray, bos: int) -> np.ndarray:
+    """The tokens an ARPA file lists: those the model predicts, and <s>."""
+    listed = predictable.copy()
+    listed[bos] = True
+    return listed
 
 
 def _tokens(model: LanguageModel, k: int, at: np.ndarray) -> list[np.ndarray]:

@@ -41,12 +41,22 @@ SMOOTHINGS = ("mle", "add-k", "kn")
 
 
 def kn_discounts(adjusted: np.ndarray) -> np.ndarray:
+    """D1, D2, D3+ from the adjusted counts of one order (see :func:`discounts_of`)."""
+    return discounts_of(counts_of_counts(adjusted))
+
+
+def counts_of_counts(adjusted: np.ndarray) -> np.ndarray:
+    """t1..t4: how many n-grams have an adjusted count of 1, 2, 3 and 4 (they add up over parts)."""
+    return np.array([np.count_nonzero(adjusted == j) for j in range(1, 5)], np.int64)
+
+
+def discounts_of(counts_of_counts: np.ndarray) -> np.ndarray:
     """D1, D2, D3+ from the counts of counts t1..t4 (Chen and Goodman's estimate, as KenLM).
 
     Falls back to 0.5, 1, 1.5 when the counts of counts are too few to
     estimate them (a tiny corpus), where KenLM would refuse to build.
     """
-    t = np.array([np.count_nonzero(adjusted == j) for j in range(1, 5)], float)
+    t = np.asarray(counts_of_counts, float)
     if (t == 0).any():
         return np.array([0.5, 1.0, 1.5])
     y = t[0] / (t[0] + 2 * t[1])
@@ -54,6 +64,24 @@ def kn_discounts(adjusted: np.ndarray) -> np.ndarray:
     if not np.all((d > 0) & (d < np.array([1, 2, 3]))):
         return np.array([0.5, 1.0, 1.5])
     return d
+
+
+def kn_order(
+    a: np.ndarray, contexts: np.ndarray, n_contexts: int, d: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kneser-Ney's u of each n-gram and gamma and total of each context, from the n-grams'
+    adjusted counts ``a`` (float), their contexts' indices and the order's discounts ``d``.
+
+    The sums run through each context's n-grams in order (``np.bincount``), so the n-grams
+    of a context given here together, in the same order, give the same bits however the
+    order is cut into parts: the in-memory model and the one estimated from disk agree."""
+    total = np.bincount(contexts, weights=a, minlength=n_contexts)
+    safe = np.where(total > 0, total, 1.0)
+    bucket = np.minimum(a, 3).astype(np.int64)  # 0, 1, 2, 3+
+    discount = np.concatenate([[0.0], d])[bucket]
+    u = np.maximum(a - discount, 0) / safe[contexts]
+    mass = np.bincount(contexts, weights=discount * (a > 0), minlength=n_contexts)
+    return u, mass / safe, total
 
 
 @dataclass
@@ -158,16 +186,11 @@ class LanguageModel:
         else:
             contexts = trie.levels[k].prefix  # type: ignore[union-attr]
             n_contexts = trie.size(k - 1)
-        total = np.bincount(contexts, weights=a, minlength=n_contexts)
-        safe = np.where(total > 0, total, 1.0)
         if self.smoothing != "kn":
-            return OrderParams(*self._plain(a, safe, contexts), total)
+            total = np.bincount(contexts, weights=a, minlength=n_contexts)
+            return OrderParams(*self._plain(a, np.where(total > 0, total, 1.0), contexts), total)
         d = kn_discounts(a[a > 0])
-        bucket = np.minimum(a, 3).astype(np.int64)  # 0, 1, 2, 3+
-        discount = np.concatenate([[0.0], d])[bucket]
-        u = np.maximum(a - discount, 0) / safe[contexts]
-        mass = np.bincount(contexts, weights=discount * (a > 0), minlength=n_contexts)
-        return OrderParams(u, mass / safe, total, d)
+        return OrderParams(*kn_order(a, contexts, n_contexts, d), d)
 
     def _plain(self, a: np.ndarray, safe: np.ndarray, contexts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Maximum likelihood's or add-k's u of each count ``a`` and gamma of each context,
