@@ -346,6 +346,8 @@ class NgramCounter:
         written anew. So the table's key order becomes the new ids' order (``letters`` wants
         ties in code point order, and counts with ids in order of first appearance)."""
         assert self.spill is not None or not self.runs
+        # the runs on disk taken first: re-adding the table in memory may write a run, in new ids
+        runs, self.runs = self.runs, []
         keys, counts = self.counter.table()
         rows = new_id[self.packer.unpack(keys)]
         self.counter = self._counter_for(self.packer)
@@ -354,7 +356,6 @@ class NgramCounter:
         if len(rows):
             self.add_rows(rows, counts.copy())
         self.total = total
-        runs, self.runs = self.runs, []
         for run in runs:
             packer = run.extra["packer"]
             block = next(run.blocks(run.length)) if run.length else {"key": np.zeros(0, packer.dtype), "count": []}

@@ -195,9 +195,7 @@ def count_within(
         single = count_letters(chunks, 1, ignore_case=ignore_case, all_chars=not letters_only)
         assert isinstance(single, NgramCounts)  # single letters never spill
         return letters_table(single)
-    spill = None
-    if memory is not None and store is not None:
-        spill = Spill(store, max(1 << 16, memory // (SPILL_SHARE * len(orders))))
+    spill = _spill(memory, store, len(orders))
     counters = {k: NgramCounter(k, spill) for k in orders}
     if unit == "char":
         table = CharTable(ignore_case)
@@ -218,13 +216,31 @@ def count_within(
 
 
 def count_stream(
-    stream: Iterable[tuple[np.ndarray, np.ndarray | None]], orders: list[int], vocab: Vocabulary
-) -> NgramTable:
+    stream: Iterable[tuple[np.ndarray, np.ndarray | None]],
+    orders: list[int],
+    vocab: Vocabulary,
+    memory: int | None = None,
+    store: RunStore | None = None,
+) -> NgramTable | SpilledTable:
     """The table of a word stream (``tokens.word_stream`` numbering its words in ``vocab``),
-    boundary markers included, in memory, rows in the order of their token ids."""
-    counters = {k: NgramCounter(k) for k in orders}
+    boundary markers included, rows in the order of their token ids: in memory, or past
+    ``memory`` bytes in sorted runs in ``store`` (as :func:`count_within`)."""
+    spill = _spill(memory, store, len(orders))
+    counters = {k: NgramCounter(k, spill) for k in orders}
     _feed(counters, stream)
-    return _table_of(counters, "word", list(WORD_MARKERS) + vocab.words, sort=False)
+    tokens = list(WORD_MARKERS) + vocab.words
+    if spill is not None and any(c.spilled for c in counters.values()):
+        from .spilled import SpilledTable
+
+        return SpilledTable("word", counters, tokens, spill.store, spill.limit)
+    return _table_of(counters, "word", tokens, sort=False)
+
+
+def _spill(memory: int | None, store: RunStore | None, orders: int) -> Spill | None:
+    """Where counters of ``orders`` orders spill within ``memory`` bytes (None: they never do)."""
+    if memory is None or store is None:
+        return None
+    return Spill(store, max(1 << 16, memory // (SPILL_SHARE * orders)))
 
 
 def _feed(counters: dict[int, NgramCounter], stream: Iterable[tuple[np.ndarray, np.ndarray | None]]) -> None:

@@ -33,6 +33,8 @@ def stable_argsort(keys: np.ndarray) -> np.ndarray:
     n = len(keys)
     if n < 2:
         return np.arange(n)
+    if keys.dtype.kind == "V":  # raw bytes (keys wider than 64 bits): no arithmetic on them
+        return np.argsort(keys, kind="stable")
     bits = max(1, (n - 1).bit_length())
     low, high = int(keys.min()), int(keys.max())
     if low < 0 or high >= 1 << (63 - bits):

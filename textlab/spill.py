@@ -70,6 +70,12 @@ class RunStore:
         self.bytes = 0  # written so far, for a note
 
     def write(self, columns: Block, **extra: object) -> Run:
+        writer = self.appending()
+        writer.add(columns)
+        return writer.finish(**extra)
+
+    def appending(self) -> RunWriter:
+        """A new run, written a block at a time (blocks already in order)."""
         if self.path is None:
             try:
                 self.path = tempfile.mkdtemp(prefix="textlab-spill-", dir=self.directory)
@@ -78,15 +84,7 @@ class RunStore:
                 raise DataError(f"{where}: cannot make a directory for the sorted runs: {os_reason(e)}") from None
         number = self._made
         self._made += 1
-        files, dtypes = {}, {}
-        for name, values in columns.items():
-            path = os.path.join(self.path, f"run{number:05d}.{name}")
-            values = np.ascontiguousarray(values)
-            values.tofile(path)
-            self.bytes += values.nbytes
-            files[name], dtypes[name] = path, values.dtype
-        length = len(next(iter(columns.values()))) if columns else 0
-        return Run(files, dtypes, length, dict(extra))
+        return RunWriter(self, os.path.join(self.path, f"run{number:05d}"))
 
     def remove(self, run: Run) -> None:
         for path in run.files.values():
@@ -101,6 +99,32 @@ class RunStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class RunWriter:
+    """A run being written: each block's columns appended to the column's file."""
+
+    def __init__(self, store: RunStore, stem: str) -> None:
+        self.store, self.stem = store, stem
+        self.files: dict[str, str] = {}
+        self.dtypes: dict[str, np.dtype] = {}
+        self.length = 0
+
+    def add(self, columns: Block) -> None:
+        for name, values in columns.items():
+            values = np.ascontiguousarray(values)
+            if name not in self.files:
+                self.files[name], self.dtypes[name] = f"{self.stem}.{name}", values.dtype
+                mode = "wb"
+            else:
+                mode = "ab"
+            with open(self.files[name], mode) as f:
+                values.astype(self.dtypes[name], copy=False).tofile(f)
+            self.store.bytes += values.nbytes
+        self.length += len(next(iter(columns.values()))) if columns else 0
+
+    def finish(self, **extra: object) -> Run:
+        return Run(dict(self.files), dict(self.dtypes), self.length, dict(extra))
 
 
 def merged(

@@ -21,8 +21,9 @@ from .lm_common import (
     UnitOpt,
     build_model,
     table_order,
+    train_counts,
 )
-from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress
+from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, TmpDir
 from .output import emit_table, reading
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
@@ -135,18 +136,57 @@ def lm(
     output: Output = None,
     encoding: Encoding = None,
     progress: Progress = False,
+    memory: Annotated[
+        str | None,
+        typer.Option(
+            "--memory",
+            help="Bytes the counts may hold (e.g. 300M, 2G); past it they go to sorted runs on disk and the "
+            "model is estimated from them there, with the same ARPA file.  [default: a quarter of the "
+            "machine's memory]",
+            metavar="SIZE",
+            show_default=False,
+        ),
+    ] = None,
+    tmp_dir: TmpDir = None,
 ) -> None:
     """Build an interpolated modified Kneser-Ney model and write it in the ARPA format (KenLM, SRILM read it).
 
     Character models write a space as <space> (ARPA fields are separated by spaces).
     """
     from ..lm.arpa import write_arpa
+    from ..lm.trie import Trie
     from ..malloc import returning_big_blocks
+    from ..spill import RunStore, default_budget
+    from .output import note_spilled
+    from .parsing import parse_size
 
-    with returning_big_blocks():  # estimating makes and drops big arrays too: give them back (the
-        # ARPA writer's blocks are better reused from the heap: an mmap each made it 1.5x slower)
-        model = build_model(
-            files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress, blank_lines
+    if model_path is not None:
+        with returning_big_blocks():  # estimating makes and drops big arrays too: give them back (the
+            # ARPA writer's blocks are better reused from the heap: an mmap each made it 1.5x slower)
+            model = build_model(
+                files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress
+            )
+        with io.atomic_output(output, binary=True) as out:
+            write_arpa(model, out)
+        return
+    from ..lm.model import LanguageModel
+
+    budget = parse_size("--memory", memory) if memory is not None else default_budget()
+    order = 3 if n is None else n
+    with RunStore(tmp_dir) as store:  # the runs of counts past --memory, removed however the command ends
+        counted = train_counts(
+            files, order, unit, ignore_case, letters_only, encoding, progress, blank_lines, budget, store
         )
-    with io.atomic_output(output, binary=True) as out:
-        write_arpa(model, out)
+        if isinstance(counted, Trie):
+            with returning_big_blocks():
+                model = LanguageModel(counted, order=table_order(counted.order, None, order))
+            with io.atomic_output(output, binary=True) as out:
+                write_arpa(model, out)
+            return
+        from ..lm.external import write_arpa_from_runs
+
+        top = table_order(max(k for k, c in counted.counters.items() if c.total), None, max(order, 1))
+        counters = {k: c for k, c in counted.counters.items() if k <= top}
+        note_spilled(memory, budget, store, sum(len(c.runs) for c in counters.values()), "counts")
+        with io.atomic_output(output, binary=True) as out:
+            write_arpa_from_runs(counters, counted.tokens, counted.unit, store, budget, out)

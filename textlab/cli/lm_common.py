@@ -14,6 +14,9 @@ from .output import reading, warn
 
 if TYPE_CHECKING:
     from ..lm.model import LanguageModel
+    from ..lm.trie import Trie
+    from ..spill import RunStore
+    from ..spilled import SpilledTable
 
 
 class Smoothing(str, Enum):
@@ -97,9 +100,7 @@ def build_model(
     """A model from a count table (--model) or trained on the input text."""
     # the library (and NumPy) is imported when the command runs, so `--help` stays fast
     from ..lm.model import LanguageModel
-    from ..lm.text import train_trie
     from ..lm.trie import Trie
-    from ..malloc import returning_big_blocks
     from ..ngrams import read_table
 
     if model_path is not None:
@@ -114,13 +115,37 @@ def build_model(
         del table  # the trie's arrays replace it
         return LanguageModel(counted, order=order, smoothing=smoothing.value, k=k)
     order = 3 if n is None else n
+    trie = train_counts(files, order, unit, ignore_case, letters_only, encoding, progress, blank_lines)
+    assert isinstance(trie, Trie)  # no store: nothing goes to disk
+    return LanguageModel(trie, order=table_order(trie.order, None, order), smoothing=smoothing.value, k=k)
+
+
+def train_counts(
+    files: list[str] | None,
+    order: int,
+    unit: Unit,
+    ignore_case: bool,
+    letters_only: bool,
+    encoding: str | None,
+    progress: bool,
+    blank_lines: bool,
+    memory: int | None = None,
+    store: RunStore | None = None,
+) -> Trie | SpilledTable:
+    """A model's counts from the input text: a trie, or with a ``store``, past ``memory``
+    bytes, sorted runs there (see :func:`textlab.lm.text.train_within`)."""
+    from ..lm.text import train_within
+    from ..malloc import returning_big_blocks
+
     # big arrays given back when freed: counting makes and drops hundreds of megabytes of them,
     # which glibc's heap would otherwise keep (measured: 1.06 GB peak against 0.9 GB for lm -n 5)
     with returning_big_blocks(), reading(files, encoding, progress, label="training") as reader:
-        trie = train_trie(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines)
-    if reader.bytes_read == 0 or trie is None:
+        counted = train_within(
+            reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines, memory, store
+        )
+    if reader.bytes_read == 0 or counted is None:
         raise EmptyInput()
-    return LanguageModel(trie, order=table_order(trie.order, None, order), smoothing=smoothing.value, k=k)
+    return counted
 
 
 def start_ids(model: LanguageModel, start: str) -> list[int]:

@@ -118,10 +118,10 @@ def emit_columns(
     emit_table(columns, list(zip(*data)), fmt=fmt, output=output, header=header, bar_column=bar_column, title=title)
 
 
-def note_spilled(memory: str | None, budget: int, store: RunStore, runs: int) -> None:
+def note_spilled(memory: str | None, budget: int, store: RunStore, runs: int, what: str = "table") -> None:
     """Say that a count passed its budget (``memory``: the --memory given, if any) and is merged from disk."""
     size = f"--memory {memory}" if memory is not None else f"its budget ({budget >> 20:,} MB)"
-    note(f"the table passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
+    note(f"the {what} passed {size}: merging {runs} sorted runs ({store.bytes >> 20:,} MB) from {store.path}")
 
 
 def emit_column_blocks(

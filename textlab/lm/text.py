@@ -19,6 +19,8 @@ import numpy as np
 from ..codepoints import CharTable
 from ..errors import DataError, ParameterError
 from ..ngrams import NgramTable, count_ngrams
+from ..spill import RunStore
+from ..spilled import SpilledTable
 from ..tokens import CHAR_MARKERS, WORD_MARKERS, char_stream, word_stream
 from ..vocab import Vocabulary
 from .model import LanguageModel
@@ -80,32 +82,63 @@ def train_trie(
     of the machine's memory); a longer stream is counted as a table, whose memory follows
     the distinct n-grams rather than the text. Characters, a small alphabet, are always
     counted by the table's dense counters, faster."""
-    from ..ngrams import count_stream
+    counted = train_within(chunks, order, unit, ignore_case, letters_only, blank_lines, memory)
+    assert not isinstance(counted, SpilledTable)  # no store: nothing goes to disk
+    return counted
+
+
+def train_within(
+    chunks: Iterable[bytes],
+    order: int,
+    unit: str = "char",
+    ignore_case: bool = False,
+    letters_only: bool = False,
+    blank_lines: bool = False,
+    memory: int | None = None,
+    store: RunStore | None = None,
+) -> Trie | SpilledTable | None:
+    """:func:`train_trie`, and with a ``store``, within ``memory``: counts that pass it are
+    left in sorted runs there, a :class:`~textlab.spilled.SpilledTable` that
+    :mod:`textlab.lm.external` estimates a model from."""
+    from ..ngrams import count_stream, count_within
     from ..spill import default_budget
 
     check_blank_lines(unit, blank_lines)
     _check_order(order)
     order = max(order, 1)
+    memory = default_budget() if memory is None else memory
+    orders = list(range(1, order + 1))
     if unit == "char":
-        table = train_table(chunks, order, unit, ignore_case, letters_only, blank_lines)
-        return Trie(table) if len(table) else None
+        table = count_within(
+            chunks, memory, store, unit=unit, orders=orders, ignore_case=ignore_case, letters_only=letters_only,
+            boundaries=True, sort=False, blank_lines=blank_lines,
+        )  # fmt: skip
+        return _trie_of(table)
     vocab = Vocabulary()
     stream = iter(word_stream(chunks, ignore_case, True, vocab, blank_lines))
-    held = (default_budget() if memory is None else memory) // STREAM_BYTES
+    held = memory // STREAM_BYTES
     ids_parts, ok_parts, positions = [], [], 0
     for ids, ok in stream:
         ids_parts.append(np.asarray(ids, np.uint32))  # as the stream makes them: 4 bytes a token
         ok_parts.append(np.ones(len(ids), bool) if ok is None else np.asarray(ok, bool))
         positions += len(ids)
         if positions > held:  # too long to hold: count what was read, then the rest, as a table
-            table = count_stream(itertools.chain(zip(ids_parts, ok_parts), stream), list(range(1, order + 1)), vocab)
-            return Trie(table) if len(table) else None
+            rest = itertools.chain(zip(ids_parts, ok_parts), stream)
+            del ids_parts, ok_parts
+            return _trie_of(count_stream(rest, orders, vocab, memory, store))
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.uint32)
     ok = np.concatenate(ok_parts) if ok_parts else np.empty(0, bool)
     del ids_parts, ok_parts
     if not ok.any():
         return None
     return Trie.counted(ids, ok, list(WORD_MARKERS) + vocab.words, unit, order)
+
+
+def _trie_of(table: NgramTable | SpilledTable) -> Trie | SpilledTable | None:
+    """The trie of counts held in memory (None if there are none); counts on disk as they are."""
+    if isinstance(table, SpilledTable):
+        return table
+    return Trie(table) if len(table) else None
 
 
 def _check_order(order: int) -> None:

@@ -142,21 +142,7 @@ class Trie:
 
     def _number(self, tokens: list[str]) -> np.ndarray:
         """Set the canonical token list; the canonical id of each of ``tokens``' ids (and -1 of -1)."""
-        markers = CHAR_MARKERS if self.unit == "char" else WORD_MARKERS
-        tokens = list(tokens)
-        for m in markers:  # a table without boundary markers still gets their ids
-            if m not in tokens:
-                tokens.append(m)
-        # Canonical ids: the markers, then the tokens in text order, then <unk>. A model
-        # trained on text and one read from its count table are then the same arrays,
-        # so the same --seed draws the same text from both.
-        marker_ids = [tokens.index(m) for m in markers]
-        rest = sorted(set(range(len(tokens))) - set(marker_ids), key=tokens.__getitem__)
-        perm = marker_ids + rest
-        new_id = np.empty(len(tokens) + 1, np.int64)
-        new_id[perm] = np.arange(len(perm))
-        new_id[-1] = -1  # padding stays padding
-        self.tokens = [tokens[i] for i in perm] + ["<unk>"]
+        new_id, self.tokens = canonical_ids(tokens, self.unit)
         self.bos, self.eos = 0, 1
         self.unk = len(self.tokens) - 1
         self.vocab_size = len(self.tokens)
@@ -261,6 +247,27 @@ class Trie:
                 return -1
             node = at
         return node
+
+
+def canonical_ids(tokens: list[str], unit: str) -> tuple[np.ndarray, list[str]]:
+    """A model's token list, and the id in it of each of ``tokens``' ids (and -1 of -1).
+
+    Canonical ids: the markers (<s> 0, </s> 1), then the tokens in text order, then
+    <unk>. A model trained on text and one read from its count table are then the same
+    arrays, so the same --seed draws the same text from both; and an n-gram's ids in
+    order are its place in an ARPA file."""
+    markers = CHAR_MARKERS if unit == "char" else WORD_MARKERS
+    tokens = list(tokens)
+    for m in markers:  # a table without boundary markers still gets their ids
+        if m not in tokens:
+            tokens.append(m)
+    marker_ids = [tokens.index(m) for m in markers]
+    rest = sorted(set(range(len(tokens))) - set(marker_ids), key=tokens.__getitem__)
+    perm = marker_ids + rest
+    new_id = np.empty(len(tokens) + 1, np.int64)
+    new_id[perm] = np.arange(len(perm))
+    new_id[-1] = -1  # padding stays padding
+    return new_id, [tokens[i] for i in perm] + ["<unk>"]
 
 
 def _level(
