@@ -94,3 +94,30 @@ def test_stable_argsort_and_locate_agree_with_numpy():
         expected = [int(np.searchsorted(table, q)) if q in present else -1 for q in queries.tolist()]
         assert locate(table, queries).tolist() == expected
     assert locate(np.zeros(0, np.int64), np.array([1, 2])).tolist() == [-1, -1]
+
+
+def test_renumbering_a_spilled_count_renumbers_each_ngram_once(tmp_path):
+    """Renumbering puts the table in memory back, which may write a run in the new ids: that
+    run must not be renumbered a second time with the runs written before (it once was)."""
+    from textlab.counting import Spill
+    from textlab.spill import RunStore
+
+    rng = np.random.default_rng(4)
+    ids = rng.integers(0, 3000, 29 * 7000).astype(np.uint32)
+    plain = NgramCounter(3)
+    plain.update(ids)
+    rows, counts = plain.result(dtype=np.int64)
+    new_id = rng.permutation(3000)
+    expected = sorted(zip(map(tuple, new_id[rows].tolist()), counts.tolist()))
+    with RunStore(str(tmp_path)) as store:
+        spilled = NgramCounter(3, Spill(store, 1 << 16))
+        for piece in np.split(ids, 29):  # 7,000 keys (56 KB) wait; two pieces' pass 64 KB: a run
+            spilled.update(piece)
+        assert len(spilled.runs) > 2
+        assert spilled.counter.nbytes > 40_000  # the last piece waits: 7,000 (key, count) pass 64 KB
+        spilled.renumber(new_id)
+        got = []
+        for block in spilled.key_blocks(5000):
+            rows = spilled.packer.unpack(block["key"]).astype(np.int64)
+            got += zip(map(tuple, rows.tolist()), block["count"].tolist())
+    assert got == expected

@@ -113,8 +113,15 @@ def test_the_command_with_a_budget_writes_the_same_table(run, tmp_path):
     assert bad.exit_code == 2 and "--memory" in bad.stderr
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupting_a_spilling_count_leaves_no_runs_and_no_output(tmp_path, sig):
+@pytest.mark.parametrize(
+    "sig, command",
+    [
+        (signal.SIGINT, ["ngrams", "--unit", "word", "-n", "2"]),
+        (signal.SIGTERM, ["ngrams", "--unit", "word", "-n", "2"]),
+        (signal.SIGINT, ["lm", "--unit", "word", "-n", "3"]),  # a model estimated on disk
+    ],
+)
+def test_interrupting_a_spilling_count_leaves_no_runs_and_no_output(tmp_path, sig, command):
     big = tmp_path / "big.txt"
     words = [f"w{i}" for i in range(200_000)]
     rng = random.Random(1)
@@ -126,7 +133,7 @@ def test_interrupting_a_spilling_count_leaves_no_runs_and_no_output(tmp_path, si
     spill_dir.mkdir()
     out = tmp_path / "t.tsv"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "textlab", "ngrams", "--unit", "word", "-n", "2", str(big)]
+        [sys.executable, "-m", "textlab", *command, str(big)]
         + ["--memory", "2M", "--tmp-dir", str(spill_dir), "-o", str(out)],
         stderr=subprocess.PIPE,
         text=True,
