@@ -51,7 +51,7 @@ from .trie import canonical_ids
 
 #: The budget's parts: one for the sort being filled, one for the blocks being read from
 #: disk (split among the runs merged), the rest for what a block's arithmetic makes.
-SHARES = 8
+SHARES = 16
 
 
 def write_arpa_from_runs(
