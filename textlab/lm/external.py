@@ -81,8 +81,12 @@ class DiskModel:
         self.packers = {k: KeyPacker.fitting(k, self.V - 1) for k in range(1, self.order + 1)}
         self.store = store
         self.share = max(1 << 16, memory // SHARES)
-        rows, counts = counters[1].result(dtype=np.int64)  # the unigrams: as many as the tokens
-        self.unigram_counts = np.bincount(rows[:, 0], weights=counts, minlength=self.V).astype(np.int64)
+        # order 1 is held in memory, arrays as long as the vocabulary (its counter spills only
+        # past 2**22 distinct tokens: then it is read back from its runs)
+        self.unigram_counts = np.zeros(self.V, np.int64)
+        unigrams = counters[1]
+        for block in unigrams.key_blocks(self._rows(len(unigrams.runs) + 1)):
+            self.unigram_counts[unigrams.packer.unpack(block["key"], np.int64)[:, 0]] = block["count"]
         self.predictable = self.unigram_counts > 0  # as LanguageModel: seen, </s> and <unk>, never <s>
         self.predictable[[self.eos, self.unk]] = True
         self.predictable[self.bos] = False
