@@ -115,16 +115,21 @@ class DiskModel:
         """Order k's u and gamma (steps 1-3), and the continuation counts of order k-1 (step 4)."""
         t = np.zeros(4, np.int64)
         size = 0
+        written = self.store.appending()  # kept in order: the second pass reads them back with no merge
         for block in self._adjusted(k, continuations):
             t += counts_of_counts(block["count"])
             size += len(block["key"])
+            written.add(block)
+        adjusted = written.finish()
+        if continuations is not None:
+            self.store.remove(continuations)
         self.sizes[k] = size
         d = discounts_of(t)
         gammas = self.store.appending()
         by_suffix = Sorter(self.store, self.share)
         packer, context_packer = self.packers[k], self.packers[k - 1]
         suffix_first = [*range(1, k), 0]
-        for block in whole_groups(self._adjusted(k, continuations), lambda b: _first(b["key"], packer, k - 1)):
+        for block in whole_groups(adjusted.blocks(self._rows(1)), lambda b: _first(b["key"], packer, k - 1)):
             rows = packer.unpack(block["key"])
             context = context_packer.rows(rows[:, : k - 1])
             new = np.concatenate([[True], context[1:] != context[:-1]])
@@ -135,8 +140,7 @@ class DiskModel:
             by_suffix.add({"key": packer.rows(rows[:, suffix_first]), "u": u, "gamma": gamma[local]})
         self.gammas[k] = gammas.finish()
         self.by_suffix[k] = by_suffix
-        if continuations is not None:
-            self.store.remove(continuations)
+        self.store.remove(adjusted)
         # step 4: the n-grams of each suffix, counted
         counted = self.store.appending()
         for block in whole_groups(by_suffix.blocks(), lambda b: _first(b["key"], packer, k - 1)):
