@@ -11,7 +11,7 @@ import pytest
 from textlab.lm import external
 from textlab.lm.arpa import write_arpa
 from textlab.lm.model import LanguageModel
-from textlab.lm.text import train_within
+from textlab.lm.text import train_trie
 from textlab.spill import RunStore
 from textlab.spilled import SpilledTable
 
@@ -29,7 +29,7 @@ def both(data: bytes, order: int, memory: int, monkeypatch, **options) -> tuple[
     """The ARPA file of the model in memory and of the one from disk, and what the disk
     side did: its counters' runs, and how many times a sort of its own wrote one."""
     chunks = chunks_of(data)
-    trie = train_within(chunks, order, **options)
+    trie = train_trie(chunks, order, **options)
     in_memory = io.BytesIO()
     write_arpa(LanguageModel(trie, order=order), in_memory)
     spills = []
@@ -41,7 +41,7 @@ def both(data: bytes, order: int, memory: int, monkeypatch, **options) -> tuple[
 
     monkeypatch.setattr(external.Sorter, "_spill", counted_spill)
     with RunStore() as store:
-        counted = train_within(chunks, order, memory=memory, store=store, **options)
+        counted = train_trie(chunks, order, memory=memory, store=store, **options)
         assert isinstance(counted, SpilledTable), "the budget held the counts: make it smaller"
         runs = {k: len(c.runs) for k, c in counted.counters.items()}
         on_disk = io.BytesIO()

@@ -188,7 +188,7 @@ def workers() -> ThreadPoolExecutor:
 _pool: ThreadPoolExecutor | None = None
 
 
-def _run_lengths(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def run_lengths(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct keys of a sorted array and how often each occurs."""
     if not len(keys):
         return keys, np.empty(0, np.int64)
@@ -252,7 +252,7 @@ class SortingCounter:
         if self._waiting_keys:
             waiting = self._waiting[: self._waiting_keys]
             waiting.sort()
-            parts.append(_run_lengths(waiting))  # copies out of the room, which the next keys reuse
+            parts.append(run_lengths(waiting))  # copies out of the room, which the next keys reuse
             self._waiting_keys = 0
         if counted is not None:
             parts.append(counted)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,10 @@ from .lm_common import (
 )
 from .options import Encoding, FormatOpt, Inputs, NoHeader, Output, Progress, TmpDir
 from .output import emit_table, reading
+
+if TYPE_CHECKING:
+    from ..spill import RunStore
+    from ..spilled import SpilledTable
 
 app = command_app()  # this module's commands; textlab.cli.app loads it when one of them runs
 
@@ -92,6 +96,7 @@ def perplexity(
             trie = train_trie(reader.chunks(), max(wanted), unit.value, ignore_case, letters_only, blank_lines)
         if trie is None:
             raise EmptyInput("the training input")
+        assert isinstance(trie, Trie)  # no store: nothing goes to disk
     else:
         trie = Trie(table)  # counted once, shared by every model asked for
     top = table_order(trie.order, model_path, max(wanted))  # past the text's longest n-grams: one warning
@@ -157,7 +162,6 @@ def lm(
     from ..lm.trie import Trie
     from ..malloc import returning_big_blocks
     from ..spill import RunStore, default_budget
-    from .output import note_spilled
     from .parsing import parse_size
 
     if model_path is not None:
@@ -166,27 +170,33 @@ def lm(
             model = build_model(
                 files, model_path, n, unit, Smoothing.kn, 1.0, ignore_case, letters_only, encoding, progress
             )
-        with io.atomic_output(output, binary=True) as out:
-            write_arpa(model, out)
-        return
-    from ..lm.model import LanguageModel
+    else:
+        from ..lm.model import LanguageModel
 
-    budget = parse_size("--memory", memory) if memory is not None else default_budget()
-    order = 3 if n is None else n
-    with RunStore(tmp_dir) as store:  # the runs of counts past --memory, removed however the command ends
-        counted = train_counts(
-            files, order, unit, ignore_case, letters_only, encoding, progress, blank_lines, budget, store
-        )
-        if isinstance(counted, Trie):
-            with returning_big_blocks():
-                model = LanguageModel(counted, order=table_order(counted.order, None, order))
-            with io.atomic_output(output, binary=True) as out:
-                write_arpa(model, out)
-            return
-        from ..lm.external import write_arpa_from_runs
+        budget = parse_size("--memory", memory) if memory is not None else default_budget()
+        order = 3 if n is None else n
+        with RunStore(tmp_dir) as store:  # the runs of counts past --memory, removed however the command ends
+            counted = train_counts(
+                files, order, unit, ignore_case, letters_only, encoding, progress, blank_lines, budget, store
+            )
+            if not isinstance(counted, Trie):
+                _write_from_runs(counted, order, output, memory, budget, store)
+                return
+        with returning_big_blocks():
+            model = LanguageModel(counted, order=table_order(counted.order, None, order))
+    with io.atomic_output(output, binary=True) as out:
+        write_arpa(model, out)
 
-        top = table_order(max(k for k, c in counted.counters.items() if c.total), None, max(order, 1))
-        counters = {k: c for k, c in counted.counters.items() if k <= top}
-        note_spilled(memory, budget, store, sum(len(c.runs) for c in counters.values()), "counts")
-        with io.atomic_output(output, binary=True) as out:
-            write_arpa_from_runs(counters, counted.tokens, counted.unit, store, budget, out)
+
+def _write_from_runs(
+    counted: SpilledTable, order: int, output: str | None, memory: str | None, budget: int, store: RunStore
+) -> None:
+    """``lm``'s model estimated from counts that passed the budget, on disk."""
+    from ..lm.external import write_arpa_from_runs
+    from .output import note_spilled
+
+    top = table_order(max(k for k, c in counted.counters.items() if c.total), None, max(order, 1))
+    counters = {k: c for k, c in counted.counters.items() if k <= top}
+    note_spilled(memory, budget, store, sum(len(c.runs) for c in counters.values()), "counts")
+    with io.atomic_output(output, binary=True) as out:
+        write_arpa_from_runs(counters, counted.tokens, counted.unit, store, budget, out)

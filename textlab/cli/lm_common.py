@@ -133,16 +133,14 @@ def train_counts(
     store: RunStore | None = None,
 ) -> Trie | SpilledTable:
     """A model's counts from the input text: a trie, or with a ``store``, past ``memory``
-    bytes, sorted runs there (see :func:`textlab.lm.text.train_within`)."""
-    from ..lm.text import train_within
+    bytes, sorted runs there (see :func:`textlab.lm.text.train_trie`)."""
+    from ..lm.text import train_trie
     from ..malloc import returning_big_blocks
 
     # big arrays given back when freed: counting makes and drops hundreds of megabytes of them,
     # which glibc's heap would otherwise keep (measured: 1.06 GB peak against 0.9 GB for lm -n 5)
     with returning_big_blocks(), reading(files, encoding, progress, label="training") as reader:
-        counted = train_within(
-            reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines, memory, store
-        )
+        counted = train_trie(reader.chunks(), order, unit.value, ignore_case, letters_only, blank_lines, memory, store)
     if reader.bytes_read == 0 or counted is None:
         raise EmptyInput()
     return counted

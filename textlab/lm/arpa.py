@@ -40,14 +40,20 @@ def interpolated(model: LanguageModel) -> Iterator[np.ndarray]:
     trie = model.trie
     p1 = model.params[1]
     assert p1 is not None
-    probs = p1.u + p1.gamma[0] / model.V
-    probs[model.bos] = 0.0
+    probs = unigram_probabilities(p1.u, p1.gamma[0], model.V, model.bos)
     yield probs
     for k in range(2, model.order + 1):
         level, par = trie.levels[k], model.params[k]
         assert level is not None and par is not None and level.suffix is not None
         probs = par.u + par.gamma[level.prefix] * probs[level.suffix]
         yield probs
+
+
+def unigram_probabilities(u: np.ndarray, gamma: float, V: int, bos: int) -> np.ndarray:
+    """Order 1's P: u, and the rest of the mass (gamma) spread over the V tokens predicted; 0 for <s>."""
+    probs = u + gamma / V
+    probs[bos] = 0.0
+    return probs
 
 
 #: N-grams written a block: its index arrays take about 600 bytes an n-gram (a line of order 5 is
@@ -105,6 +111,16 @@ class ArpaWriter:
             source.append(b_text)
         self.out.write(segments(np.concatenate(source), starts, lengths).data)  # written, not copied to bytes
 
+    def unigrams(self, probs: np.ndarray, listed: np.ndarray, bos: int, bow: np.ndarray | None) -> None:
+        """The section of order 1: the ``listed`` tokens, <s> with log10 P -99 (it is never predicted)."""
+        self.section(1)
+        logp = log10_probabilities(probs)
+        logp[bos] = -99.0
+        rows = np.flatnonzero(listed)
+        for begin in range(0, len(rows), BLOCK):
+            at = rows[begin : begin + BLOCK]
+            self.lines([at], logp[at], bow[at] if bow is not None else None)
+
     def end(self) -> None:
         self.out.write(b"\n\\end\\\n")
 
@@ -133,19 +149,18 @@ def write_arpa(model: LanguageModel, out: IO[bytes]) -> None:
     writer = ArpaWriter(out, model.tokens, trie.unit)
     writer.header([int(listed.sum())] + [trie.size(k) for k in range(2, model.order + 1)])
     for k, probs in enumerate(interpolated(model), start=1):
-        writer.section(k)
-        logp = log10_probabilities(probs)
-        if k == 1:
-            logp[model.bos] = -99.0
         bow = None
         if k < model.order:
             par = model.params[k + 1]
             assert par is not None
             bow = backoff_weights(par.gamma, par.total)
-        rows = np.flatnonzero(listed) if k == 1 else None
-        count = len(rows) if rows is not None else len(logp)
-        for begin in range(0, count, BLOCK):
-            at = rows[begin : begin + BLOCK] if rows is not None else np.arange(begin, min(begin + BLOCK, count))
+        if k == 1:
+            writer.unigrams(probs, listed, model.bos, bow)
+            continue
+        writer.section(k)
+        logp = log10_probabilities(probs)
+        for begin in range(0, len(logp), BLOCK):
+            at = np.arange(begin, min(begin + BLOCK, len(logp)))
             writer.lines(_tokens(model, k, at), logp[at], bow[at] if bow is not None else None)
     writer.end()
 
@@ -158,10 +173,8 @@ def listed_unigrams(predictable: np.ndarray, bos: int) -> np.ndarray:
 
 
 def _tokens(model: LanguageModel, k: int, at: np.ndarray) -> list[np.ndarray]:
-    """The token ids of the order-k n-grams ``at``, first to last: the last token of each
+    """The token ids of the order-k n-grams (k >= 2) ``at``, first to last: the last token of each
     is stored with it, the ones before by walking the prefix links down the orders."""
-    if k == 1:
-        return [at]
     columns = []
     node = at
     for j in range(k, 1, -1):

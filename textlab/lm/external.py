@@ -43,10 +43,10 @@ from typing import IO
 
 import numpy as np
 
-from ..counting import KeyPacker, NgramCounter
+from ..counting import KeyPacker, NgramCounter, run_lengths
 from ..spill import Block, Run, RunStore, add_up, merged
-from .arpa import BLOCK, ArpaWriter, backoff_weights, listed_unigrams, log10_probabilities
-from .model import counts_of_counts, discounts_of, kn_discounts, kn_order
+from .arpa import BLOCK, ArpaWriter, backoff_weights, listed_unigrams, log10_probabilities, unigram_probabilities
+from .model import counts_of_counts, discounts_of, kn_discounts, kn_order, predictable
 from .trie import canonical_ids
 
 #: The budget's parts: one for the sort being filled, one for the blocks being read from
@@ -87,9 +87,7 @@ class DiskModel:
         unigrams = counters[1]
         for block in unigrams.key_blocks(self._rows(len(unigrams.runs) + 1)):
             self.unigram_counts[unigrams.packer.unpack(block["key"], np.int64)[:, 0]] = block["count"]
-        self.predictable = self.unigram_counts > 0  # as LanguageModel: seen, </s> and <unk>, never <s>
-        self.predictable[[self.eos, self.unk]] = True
-        self.predictable[self.bos] = False
+        self.predictable = predictable(self.unigram_counts, self.bos, self.eos, self.unk)
         self.sizes: dict[int, int] = {}
         self.gammas: dict[int, Run] = {}  # order k: each context's gamma and total, lexicographic
         self.by_suffix: dict[int, Sorter] = {}  # order k: each n-gram's u and its context's gamma
@@ -103,9 +101,8 @@ class DiskModel:
         writer = ArpaWriter(out, self.tokens, self.unit)
         listed = listed_unigrams(self.predictable, self.bos)
         writer.header([int(listed.sum())] + [self.sizes[k] for k in range(2, self.order + 1)])
-        probs = u1 + gamma1 / int(self.predictable.sum())
-        probs[self.bos] = 0.0
-        self._write_unigrams(writer, probs, listed)
+        probs = unigram_probabilities(u1, gamma1, int(self.predictable.sum()), self.bos)
+        writer.unigrams(probs, listed, self.bos, self._unigram_backoffs())
         below: Run | None = None
         for k in range(2, self.order + 1):
             below = self._interpolate(writer, k, probs, below)
@@ -144,9 +141,8 @@ class DiskModel:
         # step 4: the n-grams of each suffix, counted
         counted = self.store.appending()
         for block in whole_groups(by_suffix.blocks(), lambda b: _first(b["key"], packer, k - 1)):
-            suffix = context_packer.rows(packer.unpack(block["key"])[:, : k - 1])
-            new = np.flatnonzero(np.concatenate([[True], suffix[1:] != suffix[:-1]]))
-            counted.add({"key": suffix[new], "count": np.diff(np.append(new, len(suffix)))})
+            suffixes, counts = run_lengths(context_packer.rows(packer.unpack(block["key"])[:, : k - 1]))
+            counted.add({"key": suffixes, "count": counts})
         return counted.finish()
 
     def _adjusted(self, k: int, continuations: Run | None) -> Iterator[Block]:
@@ -183,21 +179,15 @@ class DiskModel:
         u, gamma, _ = kn_order(a, np.zeros(len(a), np.int64), 1, kn_discounts(a[a > 0]))
         return u, float(gamma[0])
 
-    def _write_unigrams(self, writer: ArpaWriter, probs: np.ndarray, listed: np.ndarray) -> None:
-        writer.section(1)
-        logp = log10_probabilities(probs)
-        logp[self.bos] = -99.0
-        bow = None
-        if self.order > 1:
-            gamma, total = np.zeros(self.V), np.zeros(self.V)
-            for block in self.gammas[2].blocks(self._rows(1)):
-                at = block["key"].astype(np.int64)
-                gamma[at], total[at] = block["gamma"], block["total"]
-            bow = backoff_weights(gamma, total)
-        rows = np.flatnonzero(listed)
-        for begin in range(0, len(rows), BLOCK):
-            at = rows[begin : begin + BLOCK]
-            writer.lines([at], logp[at], bow[at] if bow is not None else None)
+    def _unigram_backoffs(self) -> np.ndarray | None:
+        """log10 of each token's back-off weight as a context of order 2 (None for a unigram model)."""
+        if self.order == 1:
+            return None
+        gamma, total = np.zeros(self.V), np.zeros(self.V)
+        for block in self.gammas[2].blocks(self._rows(1)):
+            at = block["key"].astype(np.int64)
+            gamma[at], total[at] = block["gamma"], block["total"]
+        return backoff_weights(gamma, total)
 
     def _interpolate(self, writer: ArpaWriter, k: int, unigrams: np.ndarray, below: Run | None) -> Run | None:
         """Order k's probabilities, from u, gamma and the order below's; written out as the
@@ -251,10 +241,9 @@ def _first(keys: np.ndarray, packer: KeyPacker, j: int) -> np.ndarray:
 
 
 def _first_token(keys: np.ndarray, packer: KeyPacker) -> np.ndarray:
-    """The first token id of each key."""
-    if not packer.raw:
-        return keys >> keys.dtype.type(packer.bits * (packer.n - 1))
-    return keys.view(">u4").reshape(len(keys), -1)[:, 0]
+    """The first token id of each key (a raw key's first 4 bytes are its first id, big-endian)."""
+    first = _first(keys, packer, 1)
+    return first.view(">u4") if packer.raw else first
 
 
 def whole_groups(blocks: Iterator[Block], group: Callable[[Block], np.ndarray]) -> Iterator[Block]:

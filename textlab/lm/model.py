@@ -84,6 +84,14 @@ def kn_order(
     return u, mass / safe, total
 
 
+def predictable(unigram_counts: np.ndarray, bos: int, eos: int, unk: int) -> np.ndarray:
+    """Which tokens a model predicts (V is their number): those seen, </s> and <unk>, never <s>."""
+    mask = unigram_counts > 0
+    mask[[eos, unk]] = True
+    mask[bos] = False
+    return mask
+
+
 @dataclass
 class OrderParams:
     """u for every n-gram of one order, gamma and the total for every context one order down."""
@@ -124,10 +132,7 @@ class LanguageModel:
         self.bos, self.eos, self.unk = self.trie.bos, self.trie.eos, self.trie.unk
         # text -> id for real tokens; a literal '$' in the text is not the end marker '$'
         self.index = dict(zip(self.tokens[2:], range(2, len(self.tokens))))  # the markers are ids 0 and 1
-        # V: every token that can be predicted: those seen (as unigrams), </s> and <unk>, never <s>
-        self.predictable = self.trie.unigram_counts > 0
-        self.predictable[[self.eos, self.unk]] = True
-        self.predictable[self.bos] = False
+        self.predictable = predictable(self.trie.unigram_counts, self.bos, self.eos, self.unk)
         self.V = int(self.predictable.sum())
         if smoothing == "kn" and not self.trie.built:
             raise ValueError("Kneser-Ney needs every order's counts: a trie built whole (lazy=False)")

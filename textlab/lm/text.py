@@ -72,9 +72,12 @@ def train_trie(
     letters_only: bool = False,
     blank_lines: bool = False,
     memory: int | None = None,
-) -> Trie | None:
+    store: RunStore | None = None,
+) -> Trie | SpilledTable | None:
     """The model's counts from the text: the same trie as ``Trie(train_table(...))``, or
-    None if the text holds no token.
+    None if the text holds no token; with a ``store``, counts that pass ``memory`` are
+    left in sorted runs there instead, a :class:`~textlab.spilled.SpilledTable` that
+    :mod:`textlab.lm.external` estimates a model from.
 
     Words go through :meth:`Trie.counted`, straight from the token stream, with no table
     of n-gram rows (order 5 of Webster's 5.4 million words: 4.8 s against 14.6 s), while
@@ -82,24 +85,6 @@ def train_trie(
     of the machine's memory); a longer stream is counted as a table, whose memory follows
     the distinct n-grams rather than the text. Characters, a small alphabet, are always
     counted by the table's dense counters, faster."""
-    counted = train_within(chunks, order, unit, ignore_case, letters_only, blank_lines, memory)
-    assert not isinstance(counted, SpilledTable)  # no store: nothing goes to disk
-    return counted
-
-
-def train_within(
-    chunks: Iterable[bytes],
-    order: int,
-    unit: str = "char",
-    ignore_case: bool = False,
-    letters_only: bool = False,
-    blank_lines: bool = False,
-    memory: int | None = None,
-    store: RunStore | None = None,
-) -> Trie | SpilledTable | None:
-    """:func:`train_trie`, and with a ``store``, within ``memory``: counts that pass it are
-    left in sorted runs there, a :class:`~textlab.spilled.SpilledTable` that
-    :mod:`textlab.lm.external` estimates a model from."""
     from ..ngrams import count_stream, count_within
     from ..spill import default_budget
 
